@@ -1,0 +1,82 @@
+"""The tracker's filters, shared by the public pages, the feeds and the API.
+
+The query parameters (status, speaker, outlet, topic, date_from, date_to, q,
+ordering) are a public interface: shared URLs and feed subscriptions use them.
+"""
+
+import django_filters
+from django import forms
+
+from claims.models import Claim, Status, Topic
+from sources.models import Outlet, Speaker
+
+SEARCH_MAX_LENGTH = 200
+
+ORDERINGS = {
+    "newest": ("Newest stated first", ["-stated_on", "-pk"]),
+    "oldest": ("Oldest stated first", ["stated_on", "pk"]),
+    "updated": ("Recently updated", ["-updated_at", "-pk"]),
+}
+
+
+class ClaimFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_search",
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Words in the claim or quote"}
+        ),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label="Status", choices=Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    speaker = django_filters.ModelChoiceFilter(
+        label="Speaker", queryset=Speaker.objects.all(), empty_label="Any speaker"
+    )
+    outlet = django_filters.ModelChoiceFilter(
+        label="Outlet",
+        field_name="article__outlet",
+        queryset=Outlet.objects.all(),
+        empty_label="Any outlet",
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label="Topic", field_name="topics", queryset=Topic.objects.all(), empty_label="Any topic"
+    )
+    date_from = django_filters.DateFilter(
+        label="Stated from",
+        field_name="stated_on",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        label="Stated until",
+        field_name="stated_on",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    ordering = django_filters.ChoiceFilter(
+        label="Order",
+        choices=[(key, label) for key, (label, _) in ORDERINGS.items()],
+        method="order_by",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Claim
+        fields = ["q", "status", "speaker", "outlet", "topic", "date_from", "date_to", "ordering"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def order_by(self, queryset, name, value):
+        return queryset.order_by(*ORDERINGS[value][1])
+
+    @property
+    def results(self):
+        """The filtered claims, or none at all when any parameter is invalid.
+
+        django-filter skips invalid fields and applies the rest, which would
+        answer a mistyped query with a broader result than was asked for.
+        """
+        return self.qs if self.is_valid() else self.queryset.none()

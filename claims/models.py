@@ -1,0 +1,373 @@
+"""Claims, their verdicts, the evidence weighed and the history of every verdict."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Count, F, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from sources.models import Article, Speaker
+from sources.text import unique_slug
+
+BEST_RATING = 5
+WORST_RATING = 1
+
+
+class Status(models.TextChoices):
+    """The verification scale, from unchecked to rated; the order is the order shown."""
+
+    UNCHECKED = "unchecked", "Not yet checked"
+    CHECKING = "checking", "Being checked"
+    TRUE = "true", "True"
+    MOSTLY_TRUE = "mostly_true", "Mostly true"
+    HALF_TRUE = "half_true", "Half true"
+    MOSTLY_FALSE = "mostly_false", "Mostly false"
+    FALSE = "false", "False"
+    MISLEADING = "misleading", "Misleading"
+    UNSUPPORTED = "unsupported", "Unsupported"
+
+    @property
+    def definition(self):
+        """One sentence for readers: what this verdict means."""
+        return STATUS_DEFINITIONS[self]
+
+    @property
+    def rating(self):
+        """ClaimReview's ratingValue (WORST_RATING to BEST_RATING), None off the ordinal scale."""
+        return STATUS_RATINGS.get(self)
+
+    @property
+    def is_rated(self):
+        """Whether a verdict has been reached (and so a ClaimReview can be published)."""
+        return self not in (Status.UNCHECKED, Status.CHECKING)
+
+
+STATUS_DEFINITIONS = {
+    Status.UNCHECKED: "We have recorded this claim but have not yet begun to check it.",
+    Status.CHECKING: "We are gathering and weighing the evidence; no verdict has been reached.",
+    Status.TRUE: "The claim is accurate and nothing significant is missing.",
+    Status.MOSTLY_TRUE: "The claim is accurate but needs clarification or additional information.",
+    Status.HALF_TRUE: "The claim is partly accurate but leaves out important details "
+    "or takes things out of context.",
+    Status.MOSTLY_FALSE: "The claim contains an element of truth but ignores facts "
+    "that would give a different impression.",
+    Status.FALSE: "The claim is not accurate.",
+    Status.MISLEADING: "The claim may be literally accurate "
+    "but is framed to create a false impression.",
+    Status.UNSUPPORTED: "The speaker offered no evidence for the claim and we found none "
+    "that confirms or refutes it.",
+}
+STATUS_RATINGS = {
+    Status.TRUE: 5,
+    Status.MOSTLY_TRUE: 4,
+    Status.HALF_TRUE: 3,
+    Status.MOSTLY_FALSE: 2,
+    Status.FALSE: 1,
+}
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    CONTRADICTS = "contradicts", "Contradicts"
+    CONTEXT = "context", "Adds context"
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Topic, self.name, instance_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("claims:topic", kwargs={"slug": self.slug})
+
+
+class ClaimQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def drafts(self):
+        return self.filter(is_published=False)
+
+    def for_speaker(self, speaker):
+        return self.filter(speaker=speaker)
+
+    def for_article(self, article):
+        return self.filter(article=article)
+
+    def for_topic(self, topic):
+        return self.filter(topics=topic)
+
+    def with_status(self, *statuses):
+        return self.filter(status__in=statuses)
+
+    def rated(self):
+        return self.exclude(status__in=[Status.UNCHECKED, Status.CHECKING])
+
+    def search(self, text):
+        """Claims matching every word of `text` in the statement, quote or speaker's names."""
+        for word in text.split():
+            self = self.filter(
+                Q(statement__icontains=word)
+                | Q(quote__icontains=word)
+                | Q(speaker__name__icontains=word)
+                | Q(speaker__aliases__icontains=word)
+            )
+        return self
+
+    def related_to(self, claim):
+        """Other claims by the same speaker or on one of the same topics."""
+        topic_ids = [topic.pk for topic in claim.topics.all()]
+        return (
+            self.filter(Q(speaker_id=claim.speaker_id) | Q(topics__in=topic_ids))
+            .exclude(pk=claim.pk)
+            .distinct()
+        )
+
+    def with_related(self):
+        """What a list of claims shows, fetched in a fixed number of queries."""
+        return self.select_related("speaker", "article__outlet").prefetch_related("topics")
+
+    def status_counts(self):
+        """[(Status, count)] for every status on the scale, zeros included."""
+        counts = dict(self.order_by().values_list("status").annotate(count=Count("pk")))
+        return [(status, counts.get(status.value, 0)) for status in Status]
+
+    def last_modified(self):
+        return self.aggregate(latest=Max("updated_at"))["latest"]
+
+
+class Claim(models.Model):
+    statement = models.CharField(
+        max_length=200,
+        help_text="The claim in a short sentence, under 75 characters where possible: "
+        "it is published as ClaimReview's claimReviewed.",
+    )
+    quote = models.TextField(
+        help_text="The speaker's words, verbatim, exactly as the article gives them."
+    )
+    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="claims")
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, related_name="claims", verbose_name="source article"
+    )
+    stated_on = models.DateField("date stated")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="claims")
+    status = models.CharField(
+        "verification status", max_length=20, choices=Status, default=Status.UNCHECKED
+    )
+    verdict = models.TextField(
+        "verdict explanation", blank=True, help_text="Public: what the evidence shows and why."
+    )
+    internal_notes = models.TextField(blank=True, help_text="For editors only; never published.")
+    slug = models.SlugField(max_length=100, unique=True, blank=True)
+    is_published = models.BooleanField("published", default=False)
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField("last updated", auto_now=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-stated_on", "-pk"]
+        get_latest_by = "first_published_at"
+        indexes = [
+            # The tracker's default order: newest stated first among published claims.
+            models.Index(fields=["is_published", "-stated_on"], name="claim_published_stated_idx"),
+            # The tracker's "recently updated" order and the feeds' Last-Modified.
+            models.Index(
+                fields=["is_published", "-updated_at"], name="claim_published_updated_idx"
+            ),
+            # The feeds: newest first publications.
+            models.Index(
+                fields=["is_published", "-first_published_at"], name="claim_published_first_idx"
+            ),
+            # The tracker's status filter and its per-status counts.
+            models.Index(fields=["status", "is_published"], name="claim_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="claim_status_valid"
+            ),
+            models.CheckConstraint(condition=~Q(statement=""), name="claim_statement_not_empty"),
+            models.CheckConstraint(condition=~Q(quote=""), name="claim_quote_not_empty"),
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(first_published_at__isnull=False),
+                name="claim_published_has_first_publication",
+            ),
+        ]
+
+    def __str__(self):
+        return self.statement
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Claim, self.statement, instance_pk=self.pk, max_length=100)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("claims:claim", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.quote and self.article_id and not self.article.contains_quote(self.quote):
+            raise ValidationError(
+                {
+                    "quote": "This quote does not occur in the article's text. Copy it verbatim "
+                    "(differences in spacing and quotation marks are allowed)."
+                }
+            )
+
+    @property
+    def status_choice(self):
+        return Status(self.status)
+
+    @transaction.atomic
+    def change_status(self, new_status, *, note, by=None):
+        """Move to `new_status`, recording who did it and why; returns the StatusChange or None."""
+        new_status = Status(new_status)
+        note = note.strip()
+        if not note:
+            raise ValidationError("A change of status needs a note explaining it.")
+        if new_status == self.status:
+            return None
+        change = StatusChange(
+            claim=self, from_status=self.status, to_status=new_status, changed_by=by, note=note
+        )
+        self.status = new_status
+        self.save()
+        change.save()
+        return change
+
+    def publish(self):
+        if self.is_published:
+            return
+        self.is_published = True
+        self.first_published_at = self.first_published_at or timezone.now()
+        self.save()
+
+    def unpublish(self):
+        if not self.is_published:
+            return
+        self.is_published = False
+        self.save()
+
+
+class CounterSource(models.Model):
+    """Evidence weighed for a claim: another article we hold, or an external document."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="counter_sources")
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="An article in Claimtrack. Leave empty for an external document.",
+    )
+    title = models.CharField(max_length=300, blank=True, help_text="External documents only.")
+    publisher = models.CharField(max_length=200, blank=True, help_text="External documents only.")
+    url = models.URLField("URL", max_length=500, blank=True, help_text="External documents only.")
+    published_on = models.DateField(
+        "publication date", null=True, blank=True, help_text="External documents only."
+    )
+    stance = models.CharField(max_length=20, choices=Stance)
+    note = models.TextField(blank=True, help_text="Public: what this evidence shows.")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["stance", "pk"]
+        verbose_name = "counter-source"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stance__in=Stance.values), name="counter_source_stance_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(article__isnull=False) & Q(title="") & Q(publisher="") & Q(url=""))
+                | (Q(article__isnull=True) & ~Q(title="")),
+                name="counter_source_article_or_external",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_title
+
+    def clean(self):
+        has_external = any([self.title, self.publisher, self.url, self.published_on])
+        if self.article_id and has_external:
+            raise ValidationError(
+                "Choose an article in Claimtrack or describe an external document, not both."
+            )
+        if not self.article_id and not self.title:
+            raise ValidationError(
+                "Choose an article in Claimtrack, or give the external document's title."
+            )
+
+    @property
+    def display_title(self):
+        return self.article.title if self.article_id else self.title
+
+    @property
+    def display_publisher(self):
+        return self.article.outlet.name if self.article_id else self.publisher
+
+    @property
+    def display_date(self):
+        return self.article.published_on if self.article_id else self.published_on
+
+    @property
+    def display_url(self):
+        """Our page for an article we hold, the document's own address otherwise."""
+        return self.article.get_absolute_url() if self.article_id else self.url
+
+
+class StatusChangeQuerySet(models.QuerySet):
+    def public_corrections(self):
+        """Changes to published claims made after their first publication: the corrections log."""
+        return (
+            self.filter(claim__is_published=True, changed_at__gt=F("claim__first_published_at"))
+            .select_related("claim")
+            .order_by("-changed_at", "-pk")
+        )
+
+
+class StatusChange(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Status)
+    to_status = models.CharField(max_length=20, choices=Status)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField()
+
+    objects = StatusChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        get_latest_by = "changed_at"
+        indexes = [
+            # The corrections log and the updates feed: newest changes first.
+            models.Index(fields=["-changed_at"], name="status_change_recent_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="status_change_note_not_empty"),
+            models.CheckConstraint(
+                condition=Q(from_status__in=Status.values) & Q(to_status__in=Status.values),
+                name="status_change_statuses_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.claim}: {self.get_from_status_display()} → {self.get_to_status_display()}"

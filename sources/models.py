@@ -1,0 +1,127 @@
+"""Where claims come from: outlets, the articles they publish and the people quoted.
+
+This app knows nothing of claims. The public speaker and article pages belong
+to the claims app, which points these models at them (ABSOLUTE_URL_OVERRIDES).
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from sources.text import find_quote, normalize_for_matching, paragraphs, unique_slug
+
+
+class SluggedModel(models.Model):
+    """Fills in a unique slug from `slug_source` when an editor leaves it empty."""
+
+    slug_source = "name"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            max_length = self._meta.get_field("slug").max_length
+            value = getattr(self, self.slug_source)
+            self.slug = unique_slug(type(self), value, instance_pk=self.pk, max_length=max_length)
+        super().save(*args, **kwargs)
+
+
+class Outlet(SluggedModel):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    homepage_url = models.URLField("homepage URL", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SpeakerQuerySet(models.QuerySet):
+    def matching(self, name):
+        """Speakers whose name or one of whose aliases is `name`, ignoring case and spacing."""
+        wanted = normalize_for_matching(name).casefold()
+        if not wanted:
+            return self.none()
+        candidates = self.filter(Q(name__iexact=name.strip()) | Q(aliases__icontains=wanted))
+        return self.filter(
+            pk__in=[speaker.pk for speaker in candidates if wanted in speaker.folded_names]
+        )
+
+
+class Speaker(SluggedModel):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    role = models.CharField(max_length=200, blank=True, help_text="e.g. Russian Foreign Minister")
+    affiliation = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Government of Russia"
+    )
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other spellings of the name, one per line (e.g. Sergei Lavrov).",
+    )
+
+    objects = SpeakerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    @property
+    def folded_names(self):
+        return {normalize_for_matching(name).casefold() for name in [self.name, *self.alias_list]}
+
+
+class Article(SluggedModel):
+    slug_source = "title"
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, unique=True, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    published_on = models.DateField("publication date", null=True, blank=True)
+    dateline = models.CharField(
+        "dateline place", max_length=120, blank=True, help_text="e.g. SOCHI"
+    )
+    raw_text = models.TextField(help_text="The text exactly as imported, page furniture and all.")
+    text = models.TextField("display text", help_text="The cleaned text shown to readers.")
+    seed_file = models.CharField(
+        max_length=200, blank=True, help_text="The file it was imported from."
+    )
+    content_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the raw text.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        get_latest_by = "published_on"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="article_url_unique_when_given"
+            ),
+            models.UniqueConstraint(
+                fields=["seed_file"], condition=~Q(seed_file=""), name="article_seed_file_unique"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="article_text_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def paragraphs(self):
+        return paragraphs(self.text)
+
+    def contains_quote(self, quote):
+        return find_quote(self.text, quote) is not None
+
+    def paragraph_with(self, quote):
+        """The paragraph of the display text in which `quote` occurs, or None."""
+        return next((p for p in self.paragraphs if find_quote(p, quote)), None)

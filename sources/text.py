@@ -1,0 +1,101 @@
+"""Text helpers shared by the importer, the admin and the public pages.
+
+Quotes are matched against article text "verbatim" up to the differences that
+scraping and typing introduce: runs of whitespace, non-breaking spaces and
+straight versus curly quotation marks.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.utils.text import slugify
+
+_DOUBLE_QUOTES = '"“”„«»'
+_SINGLE_QUOTES = "'‘’‚"
+_DOUBLE_QUOTE_CLASS = "[" + re.escape(_DOUBLE_QUOTES) + "]"
+_SINGLE_QUOTE_CLASS = "[" + re.escape(_SINGLE_QUOTES) + "]"
+
+
+def normalize_for_matching(text):
+    """Collapse whitespace (non-breaking spaces included) and straighten quotes."""
+    text = re.sub(f"[{re.escape(_DOUBLE_QUOTES)}]", '"', text)
+    text = re.sub(f"[{re.escape(_SINGLE_QUOTES)}]", "'", text)
+    return " ".join(text.split())
+
+
+def quote_pattern(quote):
+    """A regex that finds `quote` in a text that differs only as normalize_for_matching allows."""
+    parts = []
+    for word in normalize_for_matching(quote).split(" "):
+        pieces = []
+        for char in word:
+            if char == '"':
+                pieces.append(_DOUBLE_QUOTE_CLASS)
+            elif char == "'":
+                pieces.append(_SINGLE_QUOTE_CLASS)
+            else:
+                pieces.append(re.escape(char))
+        parts.append("".join(pieces))
+    return re.compile(r"\s+".join(parts))
+
+
+def find_quote(text, quote):
+    """The (start, end) span of `quote` in `text`, or None when it does not occur."""
+    if not quote.strip():
+        return None
+    match = quote_pattern(quote).search(text)
+    return match.span() if match else None
+
+
+def paragraphs(text):
+    """The text's paragraphs: blocks separated by blank lines, or by single lines in flat text."""
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text)]
+    return [block for block in blocks if block]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of a paragraph, marked with `target` when it is one of the passages sought."""
+
+    text: str
+    target: object = None
+
+
+def mark_passages(text, passages):
+    """Split text into paragraphs of Segments, marking each passage found.
+
+    `passages` is a list of (quote, target) pairs; a quote that does not occur,
+    or that overlaps one already marked, is left unmarked.
+    """
+    marked = []
+    for paragraph in paragraphs(text):
+        spans = []
+        for quote, target in passages:
+            span = find_quote(paragraph, quote)
+            if span and not any(span[0] < end and start < span[1] for start, end, _ in spans):
+                spans.append((*span, target))
+        spans.sort(key=lambda span: span[0])
+        segments, position = [], 0
+        for start, end, target in spans:
+            if start > position:
+                segments.append(Segment(paragraph[position:start]))
+            segments.append(Segment(paragraph[start:end], target))
+            position = end
+        if position < len(paragraph):
+            segments.append(Segment(paragraph[position:]))
+        marked.append(segments)
+    return marked
+
+
+def unique_slug(model, value, *, instance_pk=None, max_length=80):
+    """A slug for `value` that no other row of `model` uses yet."""
+    base = slugify(value)[:max_length].strip("-") or "item"
+    slug, counter = base, 2
+    others = (
+        model._default_manager.exclude(pk=instance_pk) if instance_pk else model._default_manager
+    )
+    while others.filter(slug=slug).exists():
+        suffix = f"-{counter}"
+        slug = base[: max_length - len(suffix)].rstrip("-") + suffix
+        counter += 1
+    return slug
