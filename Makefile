@@ -8,6 +8,8 @@ INSTALLED := $(VENV)/.installed
 # production sets DJANGO_DEBUG off and provides its own DJANGO_SECRET_KEY.
 export DJANGO_DEBUG ?= true
 
+CHROMIUM := /usr/bin/chromium
+
 .PHONY: install run test lint bench clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt pyproject.toml
@@ -29,7 +31,13 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-test: lint
+# The browser tests drive Debian's Chromium through Playwright (no downloaded browsers).
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests"
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+test: lint $(CHROMIUM)
 	$(BIN)/pytest
 
 bench: $(INSTALLED)

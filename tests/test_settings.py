@@ -1,0 +1,62 @@
+"""The settings module reads the environment and refuses values it cannot trust."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def load_settings(**environment):
+    """Import config.settings in a fresh interpreter with exactly these DJANGO_* variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(environment)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from config import settings as s; print(s.DEBUG, s.SECRET_KEY, s.ALLOWED_HOSTS,"
+            " s.DATABASES['default']['ENGINE'])",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_debug_is_off_unless_asked_for_and_then_a_secret_key_is_required():
+    result = load_settings()
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_use_the_given_secret_and_hosts():
+    result = load_settings(
+        DJANGO_SECRET_KEY="a-real-secret", DJANGO_ALLOWED_HOSTS="claims.example.org, example.org"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:2] == ["False", "a-real-secret"]
+    assert "['claims.example.org', 'example.org']" in result.stdout
+
+
+def test_development_settings_run_without_a_secret():
+    result = load_settings(DJANGO_DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("True django-insecure-")
+
+
+@pytest.mark.parametrize("value", ["ture", "2", "enabled"])
+def test_an_unreadable_boolean_stops_the_process(value):
+    result = load_settings(DJANGO_DEBUG=value)
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be one of" in result.stderr
+
+
+def test_database_url_selects_postgresql():
+    result = load_settings(DJANGO_DEBUG="1", DATABASE_URL="postgres://postgres@127.0.0.1:5432/test")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("django.db.backends.postgresql")
