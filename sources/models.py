@@ -100,7 +100,8 @@ class Article(SluggedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-published_on", "title"]
+        # Undated articles last on every database (PostgreSQL sorts NULL first when descending).
+        ordering = [models.F("published_on").desc(nulls_last=True), "title"]
         get_latest_by = "published_on"
         constraints = [
             models.UniqueConstraint(
