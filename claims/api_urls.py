@@ -1,3 +1,11 @@
+from django.urls import path
+
+from claims import api
+
 app_name = "api"
 
-urlpatterns = []
+urlpatterns = [
+    path("claims/", api.claim_list, name="claims"),
+    path("claims.csv", api.claims_csv, name="claims-csv"),
+    path("claims/<slug:slug>/", api.claim_detail, name="claim"),
+]

@@ -1,0 +1,277 @@
+"""The public site: the claim tracker and the pages for claims, speakers, articles and topics.
+
+Every query for claims starts from Claim.objects.published(): drafts never
+reach a public page, a count or a highlighted passage.
+"""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
+from django.utils.text import Truncator
+from django.views.decorators.http import require_safe
+from django_htmx.http import push_url
+
+from claims.claimreview import claim_review
+from claims.filters import ClaimFilter
+from claims.models import Claim, CounterSource, Stance, Status, StatusChange, Topic
+from sources.models import Article, Outlet, Speaker
+from sources.text import mark_passages
+
+RESULTS_PARTIAL = "claims/tracker.html#results"
+RELATED_CLAIMS_SHOWN = 5
+
+
+class CountedPaginator(Paginator):
+    """A Paginator told its count up front, so it does not run a COUNT query of its own."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
+def paginate(request, object_list, *, count=None):
+    """(page, message): the page that `?page=` asks for, or the nearest one and why.
+
+    Visitors edit URLs by hand, so a page that does not exist is answered with a
+    real page and a sentence saying which, never with an error.
+    """
+    per_page = settings.CLAIMTRACK_PAGE_SIZE
+    if count is None:
+        paginator = Paginator(object_list, per_page)
+    else:
+        paginator = CountedPaginator(object_list, per_page, count=count)
+    requested = request.GET.get("page", "").strip()
+    if not requested:
+        return paginator.page(1), ""
+    try:
+        number = int(requested)
+    except ValueError:
+        number = 0
+    if number < 1:
+        shown = Truncator(requested).chars(20)
+        return paginator.page(1), f"Page {shown} does not exist; showing page 1."
+    if number > paginator.num_pages:
+        last = paginator.num_pages
+        return paginator.page(last), f"Page {number} does not exist; showing page {last}, the last."
+    return paginator.page(number), ""
+
+
+def filled_query(request, *, without=()):
+    """The current query string minus empty fields and the parameters named in `without`."""
+    query = request.GET.copy()
+    for key in list(query):
+        values = [value for value in query.getlist(key) if value]
+        if values and key not in without:
+            query.setlist(key, values)
+        else:
+            del query[key]
+    return query.urlencode()
+
+
+def query_without_page(request):
+    """The current search, for links to its other pages and to its feeds."""
+    return filled_query(request, without=["page"])
+
+
+def limit_choices_to_published(filterset):
+    """Offer only the speakers, outlets and topics of published claims.
+
+    A speaker, outlet or topic known only from a draft must not show up in a public menu.
+    """
+    published = Claim.objects.published()
+    choices = {
+        "speaker": Speaker.objects.filter(pk__in=published.values("speaker")),
+        "outlet": Outlet.objects.filter(pk__in=published.values("article__outlet")),
+        "topic": Topic.objects.filter(pk__in=published.values("topics")),
+    }
+    for name, queryset in choices.items():
+        if name in filterset.filters:
+            filterset.filters[name].queryset = queryset
+
+
+def claim_results(request, claims, *, fixed_filters=()):
+    """The context of the results partial: `claims` filtered by the query, counted and paginated.
+
+    `fixed_filters` names filters that the page itself has already applied (the
+    speaker on a speaker's page), which the form then leaves out.
+    """
+    filterset = ClaimFilter(request.GET, queryset=claims.with_related())
+    for name in fixed_filters:
+        del filterset.filters[name]
+    limit_choices_to_published(filterset)
+    results = filterset.results
+    status_counts = results.status_counts()
+    # Every claim has exactly one status, so the counts add up to the total.
+    total = sum(count for _, count in status_counts)
+    page, page_message = paginate(request, results, count=total)
+    return {
+        "filterset": filterset,
+        "status_counts": status_counts,
+        "total": total,
+        "page_obj": page,
+        "page_message": page_message,
+        "query_without_page": query_without_page(request),
+    }
+
+
+def render_with_results(request, template_name, context):
+    """The whole page, or only its results region when htmx swaps it in.
+
+    A history restore asks for the whole page: htmx puts it back in place of the body.
+    """
+    results_only = bool(request.htmx) and not request.htmx.history_restore_request
+    context["results_only"] = results_only
+    response = render(request, RESULTS_PARTIAL if results_only else template_name, context)
+    if results_only:
+        # Push the address a visitor would want to share, without the form's empty fields.
+        query = filled_query(request)
+        push_url(response, f"{request.path}?{query}" if query else request.path)
+    # The same URL answers with a fragment or a page: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def published_claim_count(field):
+    """An annotation: how many published claims have the outer row as their `field`."""
+    counts = (
+        Claim.objects.published()
+        .filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counts), 0)
+
+
+def scorecard_bar(status_counts):
+    """The segments of a stacked bar: each status's share of the claims, in percent."""
+    total = sum(count for _, count in status_counts)
+    segments, offset = [], 0.0
+    for status, count in status_counts:
+        if count:
+            width = 100 * count / total
+            segments.append({"status": status, "x": f"{offset:.2f}", "width": f"{width:.2f}"})
+            offset += width
+    return segments
+
+
+@require_safe
+def tracker(request):
+    context = claim_results(request, Claim.objects.published())
+    return render_with_results(request, "claims/tracker.html", context)
+
+
+@require_safe
+def claim_detail(request, slug):
+    claims = (
+        Claim.objects.published()
+        .select_related("speaker", "article__outlet")
+        .prefetch_related(
+            "topics",
+            "status_changes",
+            Prefetch(
+                "counter_sources",
+                queryset=CounterSource.objects.select_related("article__outlet"),
+            ),
+        )
+    )
+    claim = get_object_or_404(claims, slug=slug)
+    counter_sources = claim.counter_sources.all()
+    evidence = [
+        (stance, group)
+        for stance in Stance
+        if (group := [source for source in counter_sources if source.stance == stance])
+    ]
+    paragraph = claim.article.paragraph_with(claim.quote)
+    related_claims = (
+        Claim.objects.published().related_to(claim).with_related()[:RELATED_CLAIMS_SHOWN]
+    )
+    context = {
+        "claim": claim,
+        "quote_passage": mark_passages(paragraph, [(claim.quote, claim)])[0] if paragraph else None,
+        "evidence": evidence,
+        "related_claims": related_claims,
+        "claim_review": claim_review(claim, request.build_absolute_uri("/").rstrip("/")),
+    }
+    return render(request, "claims/claim.html", context)
+
+
+@require_safe
+def speaker_list(request):
+    speakers = Speaker.objects.annotate(published_claims=published_claim_count("speaker")).filter(
+        published_claims__gt=0
+    )
+    page, page_message = paginate(request, speakers)
+    return render(
+        request, "claims/speaker_list.html", {"page_obj": page, "page_message": page_message}
+    )
+
+
+@require_safe
+def speaker_detail(request, slug):
+    # Someone known only from drafts has no public page.
+    speakers = Speaker.objects.filter(pk__in=Claim.objects.published().values("speaker"))
+    speaker = get_object_or_404(speakers, slug=slug)
+    claims = Claim.objects.published().for_speaker(speaker)
+    status_counts = claims.status_counts()
+    context = claim_results(request, claims, fixed_filters=["speaker"])
+    context |= {
+        "speaker": speaker,
+        "scorecard": status_counts,
+        "scorecard_total": sum(count for _, count in status_counts),
+        "scorecard_bar": scorecard_bar(status_counts),
+    }
+    return render_with_results(request, "claims/speaker.html", context)
+
+
+@require_safe
+def article_list(request):
+    articles = Article.objects.select_related("outlet").annotate(
+        published_claims=published_claim_count("article")
+    )
+    page, page_message = paginate(request, articles)
+    return render(
+        request, "claims/article_list.html", {"page_obj": page, "page_message": page_message}
+    )
+
+
+@require_safe
+def article_detail(request, slug):
+    article = get_object_or_404(Article.objects.select_related("outlet"), slug=slug)
+    claims = list(Claim.objects.published().for_article(article).select_related("speaker"))
+    context = {
+        "article": article,
+        "claims": claims,
+        "marked_paragraphs": mark_passages(
+            article.text, [(claim.quote, claim) for claim in claims]
+        ),
+    }
+    return render(request, "claims/article.html", context)
+
+
+@require_safe
+def topic_detail(request, slug):
+    topics = Topic.objects.filter(pk__in=Claim.objects.published().values("topics"))
+    topic = get_object_or_404(topics, slug=slug)
+    context = claim_results(
+        request, Claim.objects.published().for_topic(topic), fixed_filters=["topic"]
+    )
+    context["topic"] = topic
+    return render_with_results(request, "claims/topic.html", context)
+
+
+@require_safe
+def methodology(request):
+    return render(request, "claims/methodology.html", {"statuses": list(Status)})
+
+
+@require_safe
+def corrections(request):
+    page, page_message = paginate(request, StatusChange.objects.public_corrections())
+    return render(
+        request, "claims/corrections.html", {"page_obj": page, "page_message": page_message}
+    )

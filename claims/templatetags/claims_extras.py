@@ -17,3 +17,11 @@ def json_ld(data):
         return ""
     payload = json.dumps(data, ensure_ascii=False, sort_keys=False).translate(_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """The current page's URL with its filters (`query_without_page`) and page `number`."""
+    query = context.get("query_without_page", "")
+    separator = "&" if query else ""
+    return f"{context['request'].path}?{query}{separator}page={number}"

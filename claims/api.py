@@ -1,0 +1,147 @@
+"""The read-only JSON API and the CSV download: the tracker's filters, as data.
+
+Every endpoint answers GET, HEAD and OPTIONS, lets any origin read it (the
+data is public and read without credentials) and answers anything else 405.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from claims.filters import ClaimFilter
+from claims.models import Claim
+from claims.serializers import claim_to_dict, with_serialized_relations, write_claims_csv
+
+MAX_PAGE_SIZE = 100
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def allow_cross_origin_reads(view):
+    """Let scripts on any site read the response: public data, read without credentials."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return wrapped
+
+
+def read_only_endpoint(view):
+    """GET and HEAD reach `view`; OPTIONS answers a CORS preflight; other methods get 405."""
+
+    # Nothing here changes state, so CSRF protects nothing: a POST deserves 405, not 403.
+    @csrf_exempt
+    @allow_cross_origin_reads
+    @wraps(view)
+    def endpoint(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = ", ".join(READ_METHODS)
+            response["Access-Control-Max-Age"] = "86400"
+        elif request.method in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        else:
+            response = JsonResponse(
+                {"detail": f'Method "{request.method}" not allowed.'}, status=405
+            )
+        response["Allow"] = ", ".join(READ_METHODS)
+        return response
+
+    return endpoint
+
+
+@read_only_endpoint
+def claim_list(request):
+    """A page of the published claims the tracker shows for the same query."""
+    filterset = ClaimFilter(request.GET, queryset=Claim.objects.published())
+    errors = filter_errors(filterset)
+    page_number = _positive_int(request.GET, "page", 1, errors)
+    page_size = _positive_int(request.GET, "page_size", settings.CLAIMTRACK_PAGE_SIZE, errors)
+    if errors:
+        return bad_request(errors)
+    paginator = Paginator(
+        with_serialized_relations(filterset.results), min(page_size, MAX_PAGE_SIZE)
+    )
+    if page_number > paginator.num_pages:
+        last = paginator.num_pages
+        return bad_request({"page": [f"Page {page_number} is out of range: the last is {last}."]})
+    page = paginator.page(page_number)
+    base_url = site_root(request)
+    return _json(
+        {
+            "count": paginator.count,
+            "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
+            "previous": (
+                _page_url(request, page.previous_page_number()) if page.has_previous() else None
+            ),
+            "results": [claim_to_dict(claim, base_url) for claim in page],
+        }
+    )
+
+
+@read_only_endpoint
+def claim_detail(request, slug):
+    claim = with_serialized_relations(Claim.objects.published()).filter(slug=slug).first()
+    if claim is None:
+        return _json({"detail": "Not found."}, status=404)
+    return _json(claim_to_dict(claim, site_root(request)))
+
+
+@read_only_endpoint
+def claims_csv(request):
+    """Every published claim matching the tracker's query, as a spreadsheet.
+
+    The file starts with a UTF-8 byte order mark: without it Excel reads the
+    file in the local legacy encoding and garbles non-Latin text.
+    """
+    filterset = ClaimFilter(request.GET, queryset=Claim.objects.published())
+    errors = filter_errors(filterset)
+    if errors:
+        return bad_request(errors)
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="claims.csv"'},
+    )
+    response.write("\ufeff")
+    write_claims_csv(response, filterset.results.with_related(), site_root(request))
+    return response
+
+
+def filter_errors(filterset):
+    """{parameter: [message, ...]} for every invalid tracker parameter."""
+    return {name: list(messages) for name, messages in filterset.errors.items()}
+
+
+def bad_request(errors):
+    return _json({"errors": errors}, status=400)
+
+
+def site_root(request):
+    """The scheme and host the request came to, for absolute URLs (no trailing slash)."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _positive_int(params, name, default, errors):
+    """params[name] as a whole number of at least 1; records a message in `errors` if it is not."""
+    value = params.get(name, "").strip()
+    if not value:
+        return default
+    if value.isascii() and value.isdigit() and int(value) >= 1:
+        return int(value)
+    errors.setdefault(name, []).append(f"Must be a whole number of at least 1, not {value!r}.")
+    return default
+
+
+def _page_url(request, number):
+    params = request.GET.copy()
+    params["page"] = number
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+def _json(data, status=200):
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})

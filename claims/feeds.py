@@ -1,0 +1,321 @@
+"""RSS 2.0 and Atom 1.0 feeds: published claims (all, per search, speaker, topic or status)
+and the updates to their verdicts.
+
+A feed reader polls. Each feed view answers a reader's current copy with 304
+Not Modified after one aggregate query (plus the lookups that validate the
+URL), without building the feed.
+"""
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Count, Max, QuerySet
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Rss201rev2Feed
+from django.views.decorators.http import condition, require_safe
+
+from claims.api import allow_cross_origin_reads
+from claims.filters import ORDERINGS, ClaimFilter
+from claims.models import Claim, Status, StatusChange, Topic
+from claims.views import query_without_page
+from sources.models import Speaker
+
+FEED_LENGTH = 50
+NEWEST_PUBLISHED_FIRST = ["-first_published_at", "-pk"]
+
+
+class InvalidSearch(Exception):
+    """The search feed's query string has parameters the tracker would reject."""
+
+
+@dataclass
+class FeedSelection:
+    """What one feed shows: the channel's title, page and description, and its items.
+
+    `items` holds every item, newest first (the feed shows the first
+    FEED_LENGTH); `changed_fields` are the timestamps whose newest value says
+    when the feed last changed.
+    """
+
+    title: str
+    link: str
+    description: str
+    items: QuerySet
+    changed_fields: tuple[str, ...] = ("updated_at",)
+    feed_url: str | None = None
+
+    @cached_property
+    def _version(self):
+        fields = {
+            f"latest_{number}": Max(field) for number, field in enumerate(self.changed_fields)
+        }
+        values = self.items.aggregate(count=Count("pk"), **fields)
+        latest = [value for name, value in values.items() if name != "count" and value]
+        return values["count"], max(latest, default=None)
+
+    @property
+    def last_modified(self):
+        return self._version[1]
+
+    @property
+    def etag(self):
+        """Changes with any item's timestamps, the number of items (a removal) or the channel.
+
+        A claim that leaves the feed may not move Last-Modified on, but it
+        changes the count; readers send If-None-Match, which takes precedence.
+        """
+        count, latest = self._version
+        version = [self.title, self.link, self.description, str(count), str(latest)]
+        return hashlib.sha256("\n".join(version).encode()).hexdigest()[:32]
+
+
+class SelectionFeed(Feed):
+    """A feed built from the FeedSelection that `select(request, **url_kwargs)` returns."""
+
+    # Item guids are tag: URIs, not addresses.
+    item_guid_is_permalink = False
+
+    def __init__(self, feed_type=Rss201rev2Feed):
+        self.feed_type = feed_type
+
+    def select(self, request, **kwargs):
+        raise NotImplementedError
+
+    def get_object(self, request, **kwargs):
+        # Built once per request: the conditional checks use it before the feed does.
+        if not hasattr(request, "feed_selection"):
+            request.feed_selection = self.select(request, **kwargs)
+        return request.feed_selection
+
+    def title(self, selection):
+        return selection.title
+
+    def link(self, selection):
+        return selection.link
+
+    def description(self, selection):
+        return selection.description
+
+    def subtitle(self, selection):
+        return selection.description
+
+    def feed_url(self, selection):
+        return selection.feed_url
+
+    def author_name(self):
+        return settings.CLAIMTRACK_ORGANIZATION_NAME
+
+    def author_link(self):
+        return settings.CLAIMTRACK_ORGANIZATION_URL or None
+
+    def items(self, selection):
+        return selection.items[:FEED_LENGTH]
+
+    def get_context_data(self, **kwargs):
+        return {"item": kwargs["item"]}
+
+
+class ClaimsFeed(SelectionFeed):
+    """Published claims, newest first publication first."""
+
+    description_template = "feeds/claim_description.html"
+
+    def items(self, selection):
+        return selection.items.with_related()[:FEED_LENGTH]
+
+    def item_title(self, claim):
+        # Plain text, as feed readers take RSS titles and Atom's type="text" says; the feed
+        # writer escapes it for XML. (Django's default would HTML-escape it a second time.)
+        return claim.statement
+
+    def item_guid(self, claim):
+        # Unlike the page's URL, stays the same if an editor changes the slug.
+        return tag_uri(claim.first_published_at, f"claim:{claim.pk}")
+
+    def item_pubdate(self, claim):
+        return claim.first_published_at
+
+    def item_updateddate(self, claim):
+        return claim.updated_at
+
+    def item_author_name(self, claim):
+        return claim.speaker.name
+
+    def item_categories(self, claim):
+        return [claim.status_choice.label, *(topic.name for topic in claim.topics.all())]
+
+
+class SearchFeed(ClaimsFeed):
+    """The tracker's results for the query string: all published claims without one.
+
+    Without an `ordering` parameter the newest first publications come first
+    (what a reader wants to be told about); with one, the tracker's order.
+    """
+
+    def select(self, request):
+        filterset = ClaimFilter(
+            request.GET, queryset=Claim.objects.published().order_by(*NEWEST_PUBLISHED_FIRST)
+        )
+        if not filterset.is_valid():
+            raise InvalidSearch(
+                "\n".join(
+                    f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()
+                )
+            )
+        search = describe_search(filterset.form.cleaned_data)
+        ordering = filterset.form.cleaned_data.get("ordering")
+        order = ORDERINGS[ordering][0].lower() if ordering else "newest published first"
+        query = query_without_page(request)
+        link = reverse("claims:tracker") + (f"?{query}" if query else "")
+        organization = settings.CLAIMTRACK_ORGANIZATION_NAME
+        return FeedSelection(
+            title=f"{organization}: claims {search}" if search else f"{organization}: claims",
+            link=link,
+            description=" ".join(filter(None, ["Published claims", search])) + f", {order}.",
+            items=filterset.results,
+            feed_url=request.get_full_path(),
+        )
+
+
+class SpeakerFeed(ClaimsFeed):
+    def select(self, request, slug):
+        # Like the speaker's page: someone known only from drafts has no public feed.
+        speakers = Speaker.objects.filter(pk__in=Claim.objects.published().values("speaker"))
+        speaker = get_object_or_404(speakers, slug=slug)
+        who = f"{speaker.name}, {speaker.role}" if speaker.role else speaker.name
+        return FeedSelection(
+            title=f"{settings.CLAIMTRACK_ORGANIZATION_NAME}: claims by {speaker.name}",
+            link=speaker.get_absolute_url(),
+            description=f"Published claims by {who}, newest first.",
+            items=Claim.objects.published().for_speaker(speaker).order_by(*NEWEST_PUBLISHED_FIRST),
+        )
+
+
+class TopicFeed(ClaimsFeed):
+    def select(self, request, slug):
+        # Like the topic's page: a topic of drafts only has no public feed.
+        topics = Topic.objects.filter(pk__in=Claim.objects.published().values("topics"))
+        topic = get_object_or_404(topics, slug=slug)
+        return FeedSelection(
+            title=f"{settings.CLAIMTRACK_ORGANIZATION_NAME}: claims on {topic.name}",
+            link=topic.get_absolute_url(),
+            description=f"Published claims on {topic.name}, newest first.",
+            items=Claim.objects.published().for_topic(topic).order_by(*NEWEST_PUBLISHED_FIRST),
+        )
+
+
+class StatusFeed(ClaimsFeed):
+    def select(self, request, status):
+        if status not in Status.values:
+            raise Http404(f"There is no status {status!r}.")
+        status = Status(status)
+        return FeedSelection(
+            title=f"{settings.CLAIMTRACK_ORGANIZATION_NAME}: claims rated “{status.label}”",
+            link=reverse("claims:tracker") + "?" + urlencode({"status": status.value}),
+            description=f"Published claims rated “{status.label}”: {status.definition}",
+            items=Claim.objects.published().with_status(status).order_by(*NEWEST_PUBLISHED_FIRST),
+        )
+
+
+class UpdatesFeed(SelectionFeed):
+    """Changes of verdict on published claims (the corrections log), newest first."""
+
+    description_template = "feeds/status_change_description.html"
+
+    def select(self, request):
+        return FeedSelection(
+            title=f"{settings.CLAIMTRACK_ORGANIZATION_NAME}: updated verdicts",
+            link=reverse("claims:corrections"),
+            description="Changes to the verdicts of published claims, newest first.",
+            items=StatusChange.objects.public_corrections(),
+            # An item's title holds its claim's statement, which editors can change.
+            changed_fields=("changed_at", "claim__updated_at"),
+        )
+
+    def item_title(self, change):
+        return (
+            f"{change.claim.statement}: "
+            f"{change.get_from_status_display()} → {change.get_to_status_display()}"
+        )
+
+    def item_link(self, change):
+        return f"{change.claim.get_absolute_url()}#change-{change.pk}"
+
+    def item_guid(self, change):
+        return tag_uri(change.changed_at, f"status-change:{change.pk}")
+
+    def item_pubdate(self, change):
+        return change.changed_at
+
+    def item_updateddate(self, change):
+        # Atom requires every entry to say when it last changed; a change is never edited.
+        return change.changed_at
+
+    def item_categories(self, change):
+        return [change.get_to_status_display()]
+
+
+def feed_view(feed):
+    """`feed` as a view: 304 for a reader's current copy, 400 for a bad search, CORS."""
+
+    def etag(request, **kwargs):
+        return feed.get_object(request, **kwargs).etag
+
+    def last_modified(request, **kwargs):
+        return feed.get_object(request, **kwargs).last_modified
+
+    @condition(etag_func=etag, last_modified_func=last_modified)
+    def conditional_feed(request, **kwargs):
+        response = feed(request, **kwargs)
+        # Django's would be the newest of the items shown; condition() then sends the one
+        # its 304s compare against.
+        del response["Last-Modified"]
+        return response
+
+    @allow_cross_origin_reads
+    @require_safe
+    def view(request, **kwargs):
+        try:
+            return conditional_feed(request, **kwargs)
+        except InvalidSearch as error:
+            # A feed reader shows no form: say plainly what is wrong.
+            return HttpResponseBadRequest(
+                f"This feed's search is not valid.\n{error}\n",
+                content_type="text/plain; charset=utf-8",
+            )
+
+    return view
+
+
+def tag_uri(minted_at, specific):
+    """A tag: URI (RFC 4151) naming one item for good: an RSS guid and an Atom id."""
+    authority = urlsplit(settings.CLAIMTRACK_SITE_URL).hostname
+    return f"tag:{authority},{minted_at.astimezone(datetime.UTC):%Y-%m-%d}:{specific}"
+
+
+def describe_search(data):
+    """The tracker's cleaned filters in words ("by X on Y rated “False”"), "" for none."""
+    parts = []
+    if speaker := data.get("speaker"):
+        parts.append(f"by {speaker.name}")
+    if topic := data.get("topic"):
+        parts.append(f"on {topic.name}")
+    if outlet := data.get("outlet"):
+        parts.append(f"reported by {outlet.name}")
+    if statuses := data.get("status"):
+        labels = " or ".join(f"“{Status(value).label}”" for value in statuses)
+        parts.append(f"rated {labels}")
+    if text := data.get("q"):
+        parts.append(f"matching “{text}”")
+    if date_from := data.get("date_from"):
+        parts.append(f"stated from {date_from.isoformat()}")
+    if date_to := data.get("date_to"):
+        parts.append(f"stated until {date_to.isoformat()}")
+    return " ".join(parts)

@@ -1,0 +1,62 @@
+"""Export every published claim as JSON (the API's objects), CSV or schema.org ClaimReview."""
+
+import io
+import json
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from claims.claimreview import claim_review
+from claims.models import Claim
+from claims.serializers import claim_to_dict, with_serialized_relations, write_claims_csv
+
+FORMATS = ["json", "csv", "claimreview"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Export all published claims: json (the API's claim objects), csv (the tracker's "
+        "download; plain UTF-8, no byte order mark) or claimreview (schema.org ClaimReview "
+        "objects of rated claims). Absolute URLs use CLAIMTRACK_SITE_URL."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=FORMATS, default="json", help="Default: json.")
+        parser.add_argument(
+            "--output", metavar="FILE", help="Write to FILE instead of standard output."
+        )
+
+    def handle(self, *args, **options):
+        export_format, output = options["format"], options["output"]
+        base_url = settings.CLAIMTRACK_SITE_URL
+        # Oldest first publication first: successive exports differ only at the end.
+        claims = Claim.objects.published().order_by("first_published_at", "pk")
+        if export_format == "json":
+            data = [claim_to_dict(claim, base_url) for claim in with_serialized_relations(claims)]
+            text = _json(data)
+        elif export_format == "claimreview":
+            data = [claim_review(claim, base_url) for claim in claims.rated().with_related()]
+            text = _json(data)
+        else:
+            buffer = io.StringIO(newline="")
+            claims = list(claims.with_related())
+            write_claims_csv(buffer, claims, base_url)
+            data, text = claims, buffer.getvalue()
+
+        if output is None:
+            self.stdout.write(text, ending="")
+            return
+        try:
+            with open(output, "w", encoding="utf-8", newline="") as file:
+                file.write(text)
+        except OSError as error:
+            raise CommandError(f"Cannot write {output}: {error.strerror or error}.") from error
+        noun = "claim" if len(data) == 1 else "claims"
+        self.stderr.write(
+            f"Exported {len(data)} {noun} as {export_format} to {output}.",
+            style_func=self.style.SUCCESS,
+        )
+
+
+def _json(data):
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

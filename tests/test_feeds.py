@@ -1,0 +1,535 @@
+"""RSS and Atom feeds: well-formed, complete, filtered like the tracker, cheap to poll."""
+
+import calendar
+import datetime
+
+import feedparser
+import pytest
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.urls import resolve, reverse
+from django.utils.http import http_date
+
+from claims.filters import ClaimFilter
+from claims.models import Claim, Status
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+CYRILLIC_TEXT = (
+    "МОСКВА, 1 мая. Министр выступил перед журналистами.\n\n"
+    "«Атаки на наши ресурсы идут из США & их союзников», — сказал министр.\n\n"
+    "Переговоры продолжатся."
+)
+CYRILLIC_QUOTE = "Атаки на наши ресурсы идут из США & их союзников"
+TRICKY_STATEMENT = 'Lavrov: "most attacks" come from the US & <its allies> — Лавров'
+
+FORMATS = ["rss", "atom"]
+
+
+def feed_url(name, fmt="rss", *args):
+    return reverse(f"feeds:{name}" if fmt == "rss" else f"feeds:{name}-atom", args=args)
+
+
+def parse(response):
+    """The feed in `response`, asserting that it is well-formed XML in UTF-8."""
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"].endswith("charset=utf-8")
+    feed = feedparser.parse(response.content)
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    if feed.version == "atom10":
+        # Atom requires <updated> on the feed and every entry (feedparser would not mind).
+        assert response.content.count(b"<updated>") == len(feed.entries) + 1
+    return feed
+
+
+def set_first_published(claim, moment):
+    Claim.objects.filter(pk=claim.pk).update(first_published_at=moment)
+    claim.refresh_from_db()
+    return claim
+
+
+def at(day, hour=12):
+    return datetime.datetime(2021, 5, day, hour, tzinfo=datetime.UTC)
+
+
+def struct_to_datetime(value):
+    return datetime.datetime.fromtimestamp(calendar.timegm(value), tz=datetime.UTC)
+
+
+def entry_slugs(feed):
+    return [entry.link.rstrip("/").rsplit("/", 1)[-1] for entry in feed.entries]
+
+
+@pytest.fixture
+def tricky_claim():
+    """A claim whose texts hold everything XML and HTML escaping can get wrong."""
+    article = factories.make_article(title="Лавров & <США>", text=CYRILLIC_TEXT)
+    speaker = factories.make_speaker(name="Сергей Лавров", role="Foreign Minister")
+    topic = factories.make_topic(name="Cyber & security")
+    claim = factories.make_claim(
+        statement=TRICKY_STATEMENT,
+        quote=CYRILLIC_QUOTE,
+        article=article,
+        speaker=speaker,
+        verdict='<b>Not</b> borne out & "disputed".\n\nSee the advisory\'s figures.',
+        status=Status.MISLEADING,
+        topics=[topic],
+    )
+    return set_first_published(claim, at(3))
+
+
+class TestClaimsFeed:
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_lists_published_claims_newest_first_publication_first(self, client, fmt):
+        older = set_first_published(
+            factories.make_claim(stated_on=datetime.date(2021, 5, 9)), at(1)
+        )
+        newest = set_first_published(factories.make_claim(), at(5))
+        middle = set_first_published(factories.make_claim(), at(3))
+        draft = factories.make_claim(published=False)
+
+        feed = parse(client.get(feed_url("claims", fmt)))
+
+        assert entry_slugs(feed) == [newest.slug, middle.slug, older.slug]
+        assert draft.slug not in entry_slugs(feed)
+
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_items_carry_the_claim(self, client, settings, tricky_claim, fmt):
+        settings.CLAIMTRACK_SITE_URL = "https://claims.example.org"
+        claim = tricky_claim
+
+        feed = parse(client.get(feed_url("claims", fmt)))
+
+        [entry] = feed.entries
+        assert entry.title == TRICKY_STATEMENT
+        assert entry.link == f"http://testserver/claims/{claim.slug}/"
+        assert entry.id == f"tag:claims.example.org,2021-05-03:claim:{claim.pk}"
+        assert entry.guidislink is False
+        assert entry.author == "Сергей Лавров"
+        assert [tag.term for tag in entry.tags] == ["Misleading", "Cyber & security"]
+        published = struct_to_datetime(entry.published_parsed)
+        assert published == claim.first_published_at
+        if fmt == "atom":
+            updated = struct_to_datetime(entry.updated_parsed)
+            assert updated == claim.updated_at.replace(microsecond=0)
+
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_description_holds_quote_status_and_verdict_escaped(self, client, tricky_claim, fmt):
+        response = client.get(feed_url("claims", fmt))
+
+        [entry] = parse(response).entries
+        assert CYRILLIC_QUOTE.replace("&", "&amp;") in entry.summary
+        assert "<strong>Misleading</strong>" in entry.summary
+        assert Status.MISLEADING.definition in entry.summary
+        # The verdict's markup is text to show, not markup to obey.
+        assert "&lt;b&gt;Not&lt;/b&gt; borne out &amp; &quot;disputed&quot;." in entry.summary
+        assert "<b>" not in entry.summary
+        assert "“Лавров &amp; &lt;США&gt;”" in entry.summary
+        # Non-Latin text travels as UTF-8, not as character references.
+        assert "Сергей Лавров" in response.content.decode("utf-8")
+
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_channel_describes_the_feed(self, client, fmt):
+        feed = parse(client.get(feed_url("claims", fmt)))
+
+        assert feed.feed.title == "Claimtrack: claims"
+        assert feed.feed.link == "http://testserver/"
+
+    def test_sends_cors_header_and_feed_content_types(self, client, claim):
+        rss = client.get(feed_url("claims"))
+        atom = client.get(feed_url("claims", "atom"))
+
+        assert rss["Content-Type"] == "application/rss+xml; charset=utf-8"
+        assert atom["Content-Type"] == "application/atom+xml; charset=utf-8"
+        assert rss["Access-Control-Allow-Origin"] == "*"
+
+    def test_shows_at_most_fifty_items(self, client):
+        speaker, article = factories.make_speaker(), factories.make_article()
+        for _ in range(52):
+            factories.make_claim(speaker=speaker, article=article)
+
+        assert len(parse(client.get(feed_url("claims"))).entries) == 50
+
+    def test_refuses_to_write(self, client):
+        assert client.post(feed_url("claims")).status_code == 405
+
+
+class TestSearchFeed:
+    @pytest.fixture
+    def claims(self):
+        lavrov = factories.make_speaker(name="Sergey Lavrov")
+        biden = factories.make_speaker(name="Joe Biden")
+        topic = factories.make_topic(name="Ransomware")
+        made = [
+            factories.make_claim(speaker=lavrov, status=Status.FALSE, topics=[topic]),
+            factories.make_claim(
+                speaker=lavrov, status=Status.TRUE, stated_on=datetime.date(2021, 6, 1)
+            ),
+            factories.make_claim(speaker=biden, status=Status.FALSE, statement="Ransomware gangs"),
+            factories.make_claim(speaker=biden, status=Status.MISLEADING, topics=[topic]),
+            factories.make_claim(speaker=lavrov, status=Status.FALSE, published=False),
+        ]
+        for day, claim in enumerate(made, start=1):
+            if claim.is_published:
+                set_first_published(claim, at(day))
+        return {"lavrov": lavrov, "biden": biden, "topic": topic}
+
+    def tracker_results(self, query):
+        filterset = ClaimFilter(QueryDict(query), queryset=Claim.objects.published())
+        assert filterset.is_valid()
+        return filterset.results
+
+    @pytest.mark.parametrize(
+        "make_query",
+        [
+            lambda c: "",
+            lambda c: "status=false",
+            lambda c: f"status=false&speaker={c['lavrov'].pk}",
+            lambda c: "status=false&status=misleading",
+            lambda c: f"topic={c['topic'].pk}",
+            lambda c: "q=ransomware",
+            lambda c: "date_from=2021-05-15&page=3",
+            lambda c: f"speaker={c['biden'].pk}&q=nothing-matches",
+        ],
+    )
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_holds_what_the_tracker_shows_newest_published_first(
+        self, client, claims, make_query, fmt
+    ):
+        query = make_query(claims)
+
+        feed = parse(client.get(f"{feed_url('claims', fmt)}?{query}"))
+
+        expected = self.tracker_results(query).order_by("-first_published_at", "-pk")
+        assert entry_slugs(feed) == [claim.slug for claim in expected]
+
+    @pytest.mark.parametrize("ordering", ["oldest", "newest", "updated"])
+    def test_honours_the_trackers_ordering(self, client, claims, ordering):
+        query = f"status=false&status=true&ordering={ordering}"
+
+        feed = parse(client.get(f"{feed_url('claims')}?{query}"))
+
+        assert entry_slugs(feed) == [claim.slug for claim in self.tracker_results(query)]
+
+    def test_title_and_link_describe_the_search(self, client, claims):
+        lavrov = claims["lavrov"]
+        query = f"speaker={lavrov.pk}&status=false&status=misleading&q=attacks&page=2&outlet="
+
+        feed = parse(client.get(f"{feed_url('claims')}?{query}"))
+
+        assert feed.feed.title == (
+            "Claimtrack: claims by Sergey Lavrov rated “False” or “Misleading” matching “attacks”"
+        )
+        assert feed.feed.link == (
+            f"http://testserver/?speaker={lavrov.pk}&status=false&status=misleading&q=attacks"
+        )
+
+    @pytest.mark.parametrize(
+        "query, parameter",
+        [
+            ("status=bogus", "status"),
+            ("speaker=abc", "speaker"),
+            ("speaker=999999", "speaker"),
+            ("topic=-1", "topic"),
+            ("date_from=yesterday", "date_from"),
+            ("ordering=sideways", "ordering"),
+        ],
+    )
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_invalid_parameters_get_a_plain_400(self, client, claims, query, parameter, fmt):
+        response = client.get(f"{feed_url('claims', fmt)}?{query}")
+
+        assert response.status_code == 400
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+        assert f"{parameter}: " in response.content.decode()
+        assert "ETag" not in response
+
+
+class TestSpeakerTopicAndStatusFeeds:
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_speaker_feed_holds_the_speakers_published_claims(self, client, fmt):
+        speaker = factories.make_speaker(name="Sergey Lavrov", role="Foreign Minister")
+        theirs = factories.make_claim(speaker=speaker)
+        factories.make_claim(speaker=speaker, published=False)
+        factories.make_claim()
+
+        feed = parse(client.get(feed_url("speaker", fmt, speaker.slug)))
+
+        assert entry_slugs(feed) == [theirs.slug]
+        assert feed.feed.title == "Claimtrack: claims by Sergey Lavrov"
+        assert feed.feed.link == f"http://testserver/speakers/{speaker.slug}/"
+        description = feed.feed.subtitle if fmt == "atom" else feed.feed.description
+        assert description == "Published claims by Sergey Lavrov, Foreign Minister, newest first."
+
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_topic_feed_holds_the_topics_published_claims(self, client, fmt):
+        topic = factories.make_topic(name="Ransomware")
+        on_topic = factories.make_claim(topics=[topic])
+        factories.make_claim(topics=[topic], published=False)
+        factories.make_claim()
+
+        feed = parse(client.get(feed_url("topic", fmt, topic.slug)))
+
+        assert entry_slugs(feed) == [on_topic.slug]
+        assert feed.feed.title == "Claimtrack: claims on Ransomware"
+        assert feed.feed.link == f"http://testserver/topics/{topic.slug}/"
+
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_status_feed_holds_claims_with_that_status(self, client, fmt):
+        misleading = factories.make_claim(status=Status.MISLEADING)
+        factories.make_claim(status=Status.MISLEADING, published=False)
+        factories.make_claim(status=Status.FALSE)
+
+        feed = parse(client.get(feed_url("status", fmt, "misleading")))
+
+        assert entry_slugs(feed) == [misleading.slug]
+        assert feed.feed.title == "Claimtrack: claims rated “Misleading”"
+        assert feed.feed.link == "http://testserver/?status=misleading"
+
+    @pytest.mark.parametrize(
+        "name, argument", [("speaker", "nobody"), ("topic", "nothing"), ("status", "probably")]
+    )
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_unknown_subject_is_404(self, client, name, argument, fmt):
+        response = client.get(feed_url(name, fmt, argument))
+
+        assert response.status_code == 404
+        assert "ETag" not in response
+
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_speakers_and_topics_known_only_from_drafts_have_no_feed(self, client, fmt):
+        draft = factories.make_claim(published=False, topics=[factories.make_topic()])
+
+        speaker_feed = client.get(feed_url("speaker", fmt, draft.speaker.slug))
+        topic_feed = client.get(feed_url("topic", fmt, draft.topics.get().slug))
+
+        assert speaker_feed.status_code == topic_feed.status_code == 404
+
+
+class TestUpdatesFeed:
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_lists_public_corrections_newest_first(self, client, editor, fmt):
+        claim = factories.make_claim(statement="Most attacks come from the US & allies")
+        first = claim.change_status(Status.HALF_TRUE, note="A new report.", by=editor)
+        second = claim.change_status(
+            Status.MOSTLY_FALSE, note="The report <was> revised.", by=editor
+        )
+        before_publication = factories.make_claim(published=False)
+        before_publication.change_status(Status.TRUE, note="Checked before publishing.")
+        before_publication.publish()
+        draft = factories.make_claim(published=False)
+        draft.change_status(Status.TRUE, note="A draft's change.")
+
+        response = client.get(feed_url("updates", fmt))
+
+        feed = parse(response)
+        assert [entry.title for entry in feed.entries] == [
+            "Most attacks come from the US & allies: Half true → Mostly false",
+            "Most attacks come from the US & allies: False → Half true",
+        ]
+        newest = feed.entries[0]
+        assert newest.link == f"http://testserver/claims/{claim.slug}/#change-{second.pk}"
+        assert feed.entries[1].link.endswith(f"#change-{first.pk}")
+        assert newest.id.endswith(f":status-change:{second.pk}")
+        changed_at = second.changed_at.replace(microsecond=0)
+        assert struct_to_datetime(newest.published_parsed) == changed_at
+        if fmt == "atom":
+            assert struct_to_datetime(newest.updated_parsed) == changed_at
+        assert "The report &lt;was&gt; revised." in newest.summary
+        assert feed.feed.link == "http://testserver/corrections/"
+        content = response.content.decode()
+        assert editor.username not in content
+        assert "before publishing" not in content
+        assert "A draft's change" not in content
+
+
+class TestConditionalGet:
+    def test_answers_304_to_a_current_etag_without_building_the_feed(
+        self, client, claim, django_assert_num_queries
+    ):
+        etag = client.get(feed_url("claims"))["ETag"]
+
+        with django_assert_num_queries(1):
+            response = client.get(feed_url("claims"), headers={"if-none-match": etag})
+
+        assert response.status_code == 304
+        assert response["ETag"] == etag
+        assert response["Access-Control-Allow-Origin"] == "*"
+
+    def test_answers_304_to_a_current_last_modified(self, client, claim, django_assert_num_queries):
+        last_modified = client.get(feed_url("claims", "atom"))["Last-Modified"]
+        assert last_modified == http_date(claim.updated_at.timestamp())
+
+        with django_assert_num_queries(1):
+            response = client.get(
+                feed_url("claims", "atom"), headers={"if-modified-since": last_modified}
+            )
+
+        assert response.status_code == 304
+
+    def test_speaker_feed_304_costs_the_lookup_and_one_aggregate(
+        self, client, claim, django_assert_num_queries
+    ):
+        url = feed_url("speaker", "rss", claim.speaker.slug)
+        etag = client.get(url)["ETag"]
+
+        with django_assert_num_queries(2):
+            response = client.get(url, headers={"if-none-match": etag})
+
+        assert response.status_code == 304
+
+    def test_updates_feed_answers_304(self, client, claim, django_assert_num_queries):
+        claim.change_status(Status.TRUE, note="Revised.")
+        first = client.get(feed_url("updates"))
+
+        with django_assert_num_queries(1):
+            response = client.get(feed_url("updates"), headers={"if-none-match": first["ETag"]})
+
+        assert response.status_code == 304
+        assert first["Last-Modified"]
+
+    def test_a_changed_claim_changes_the_etag(self, client, claim):
+        etag = client.get(feed_url("claims"))["ETag"]
+        claim.verdict = "A corrected explanation."
+        claim.save()
+
+        response = client.get(feed_url("claims"), headers={"if-none-match": etag})
+
+        assert response.status_code == 200
+        assert response["ETag"] != etag
+
+    def test_an_unpublished_claim_changes_the_etag(self, client, claim):
+        factories.make_claim()
+        etag = client.get(feed_url("claims"))["ETag"]
+        Claim.objects.filter(pk=claim.pk).update(is_published=False)
+
+        response = client.get(feed_url("claims"), headers={"if-none-match": etag})
+
+        assert response.status_code == 200
+        assert claim.slug not in entry_slugs(parse(response))
+
+    def test_a_later_update_answers_200_to_an_old_last_modified(self, client, claim):
+        last_modified = client.get(feed_url("claims"))["Last-Modified"]
+        Claim.objects.filter(pk=claim.pk).update(
+            updated_at=claim.updated_at + datetime.timedelta(minutes=5)
+        )
+
+        response = client.get(feed_url("claims"), headers={"if-modified-since": last_modified})
+
+        assert response.status_code == 200
+
+    def test_each_search_has_its_own_etag(self, client, claim):
+        everything = client.get(feed_url("claims"))["ETag"]
+        searched = client.get(f"{feed_url('claims')}?q=attacks")["ETag"]
+
+        assert everything != searched
+
+
+class TestDraftsAppearNowhere:
+    def test_no_feed_mentions_a_draft(self, client, claim):
+        topic = factories.make_topic()
+        claim.topics.add(topic)
+        draft = factories.make_claim(
+            published=False,
+            statement="An unpublished draft claim",
+            speaker=claim.speaker,
+            topics=[topic],
+            status=claim.status,
+        )
+        draft.change_status(Status.TRUE, note="Checked the draft.")
+        urls = [
+            url
+            for fmt in FORMATS
+            for url in [
+                feed_url("claims", fmt),
+                feed_url("speaker", fmt, claim.speaker.slug),
+                feed_url("topic", fmt, topic.slug),
+                feed_url("status", fmt, Status.TRUE.value),
+                feed_url("updates", fmt),
+            ]
+        ]
+        for url in urls:
+            response = client.get(url)
+            parse(response)
+            content = response.content.decode()
+            assert draft.statement not in content, url
+            assert draft.slug not in content, url
+
+
+class TestAutodiscoveryLinks:
+    def render_links(self, path):
+        request = RequestFactory().get(path)
+        request.resolver_match = resolve(request.path)
+        return render_to_string("includes/feed_links.html", {"request": request})
+
+    def test_every_page_offers_the_site_feeds(self, client):
+        content = client.get(reverse("claims:methodology")).content.decode()
+
+        for name, kind in [
+            ("feeds:claims", "rss"),
+            ("feeds:claims-atom", "atom"),
+            ("feeds:updates", "rss"),
+            ("feeds:updates-atom", "atom"),
+        ]:
+            link = f'type="application/{kind}+xml" title="'
+            assert link in content
+            assert f'href="{reverse(name)}"' in content
+
+    def test_speaker_and_topic_pages_offer_their_feeds(self, client):
+        topic = factories.make_topic(name="Ransomware")
+        claim = factories.make_claim(topics=[topic])
+        speaker_page = client.get(claim.speaker.get_absolute_url()).content.decode()
+        topic_page = client.get(topic.get_absolute_url()).content.decode()
+
+        assert f'href="{feed_url("speaker", "rss", claim.speaker.slug)}"' in speaker_page
+        assert f'href="{feed_url("speaker", "atom", claim.speaker.slug)}"' in speaker_page
+        assert f'href="{feed_url("topic", "rss", topic.slug)}"' in topic_page
+        assert f'href="{feed_url("topic", "atom", topic.slug)}"' in topic_page
+        assert "/feeds/topics/" not in speaker_page
+
+    def test_the_tracker_offers_the_search_feed_without_the_page(self, client, claim):
+        content = client.get("/?status=false&q=attacks&page=1").content.decode()
+
+        assert 'href="/feeds/claims/?status=false&amp;q=attacks"' in content
+        assert 'href="/feeds/claims/atom/?status=false&amp;q=attacks"' in content
+
+    def test_the_tracker_without_a_search_offers_no_search_feed(self):
+        assert "This search" not in self.render_links("/?page=2")
+        assert "This search" in self.render_links("/?status=true")
+
+    def test_other_pages_offer_no_search_feed(self):
+        assert "This search" not in self.render_links("/methodology/?status=true")
+
+    def test_subscribe_links_keep_the_search_without_the_page(self):
+        request = RequestFactory().get("/?status=false&speaker=3&page=2")
+
+        html = render_to_string("includes/subscribe_links.html", {"request": request})
+
+        assert 'href="/feeds/claims/?status=false&amp;speaker=3"' in html
+        assert 'href="/feeds/claims/atom/?status=false&amp;speaker=3"' in html
+        assert 'href="/api/claims.csv?status=false&amp;speaker=3"' in html
+
+    def test_subscribe_links_without_a_search_link_to_everything(self):
+        html = render_to_string(
+            "includes/subscribe_links.html", {"request": RequestFactory().get("/")}
+        )
+
+        assert 'href="/feeds/claims/"' in html
+        assert 'href="/api/claims.csv"' in html
+
+    def test_tracker_results_show_the_subscribe_links(self, client, claim):
+        response = client.get("/?status=false", headers={"hx-request": "true"})
+
+        assert 'href="/feeds/claims/?status=false"' in response.content.decode()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_dates_are_the_same_instant_in_any_time_zone(client, settings, fmt):
+    settings.TIME_ZONE = "Asia/Vladivostok"
+    claim = set_first_published(factories.make_claim(), at(1, hour=23))
+
+    entry = parse(client.get(feed_url("claims", fmt))).entries[0]
+
+    assert struct_to_datetime(entry.published_parsed) == claim.first_published_at

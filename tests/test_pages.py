@@ -1,0 +1,433 @@
+"""The public pages besides the tracker: claims, speakers, articles, topics and the trust pages."""
+
+import datetime
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from claims.models import Stance, Status, StatusChange
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+class PageStructure(HTMLParser):
+    """What the CSP and accessibility checks need to know about a page."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.h1_count = 0
+        self.style_attributes = []
+        self.style_elements = 0
+        self.inline_scripts = []
+        self.landmarks = set()
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "h1":
+            self.h1_count += 1
+        if "style" in attrs:
+            self.style_attributes.append(tag)
+        if tag == "style":
+            self.style_elements += 1
+        if tag == "script" and "src" not in attrs and attrs.get("type") != "application/ld+json":
+            self.inline_scripts.append(attrs)
+        if tag in {"header", "nav", "main", "footer"}:
+            self.landmarks.add(tag)
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.fixture
+def lavrov():
+    return factories.make_speaker(
+        name="Sergey Lavrov",
+        role="Foreign Minister",
+        affiliation="Government of Russia",
+        aliases="Sergei Lavrov\nS. V. Lavrov",
+    )
+
+
+@pytest.fixture
+def tass_article():
+    return factories.make_article(
+        title="Lavrov on cybersecurity talks",
+        outlet=factories.make_outlet(name="TASS"),
+        url="https://tass.com/politics/1000001",
+        dateline="SOCHI",
+        published_on=datetime.date(2021, 5, 1),
+    )
+
+
+@pytest.fixture
+def rated_claim(lavrov, tass_article):
+    topic = factories.make_topic(name="Cybersecurity")
+    claim = factories.make_claim(
+        statement="Most cyberattacks on Russia come from the US",
+        speaker=lavrov,
+        article=tass_article,
+        status=Status.CHECKING,
+        verdict="Public data do not show this.\n\nThe ministry gave no source.",
+        topics=[topic],
+    )
+    editor = User.objects.create_user("wanda_watchful", first_name="Wanda", last_name="Watchful")
+    claim.change_status(Status.FALSE, note="Checked against the joint advisory.", by=editor)
+    factories.make_counter_source(
+        claim,
+        stance=Stance.CONTRADICTS,
+        title="Joint cybersecurity advisory",
+        publisher="NSA, CISA, FBI and NCSC",
+        url="https://example.org/advisory",
+        published_on=datetime.date(2021, 7, 1),
+        note="Attributes most intrusions to other sources.",
+    )
+    factories.make_counter_source(
+        claim,
+        stance=Stance.SUPPORTS,
+        article=factories.make_article(title="A report that agrees"),
+        note="Repeats the ministry's figure.",
+    )
+    return claim
+
+
+ALL_PAGES = [
+    "/",
+    "/speakers/",
+    "/articles/",
+    "/methodology/",
+    "/corrections/",
+    "claim",
+    "speaker",
+    "article",
+    "topic",
+]
+
+
+def page_url(name, claim):
+    return {
+        "claim": claim.get_absolute_url(),
+        "speaker": claim.speaker.get_absolute_url(),
+        "article": claim.article.get_absolute_url(),
+        "topic": claim.topics.first().get_absolute_url(),
+    }.get(name, name)
+
+
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_every_page_is_accessible_and_obeys_the_csp(client, rated_claim, name):
+    response = client.get(page_url(name, rated_claim))
+    assert response.status_code == 200
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    page = PageStructure(response.text)
+    assert page.h1_count == 1
+    assert page.style_attributes == []
+    assert page.style_elements == 0
+    assert page.inline_scripts == []
+    assert page.landmarks == {"header", "nav", "main", "footer"}
+    assert '<html lang="en">' in response.text
+    assert 'href="#main"' in response.text
+    assert "/static/django_htmx/htmx-2.min.js" in response.text
+
+
+class TestClaimPage:
+    def test_shows_the_claim_and_its_verdict(self, client, rated_claim):
+        response = client.get(rated_claim.get_absolute_url())
+        html = response.text
+        assert response.status_code == 200
+        assert "<h1>Most cyberattacks on Russia come from the US</h1>" in html
+        assert 'class="badge badge--false">False</span>' in html
+        assert Status.FALSE.definition in html
+        assert "<p>Public data do not show this.</p>\n\n<p>The ministry gave no source.</p>" in html
+
+    def test_highlights_the_quote_inside_its_paragraph(self, client, rated_claim):
+        html = client.get(rated_claim.get_absolute_url()).text
+        assert f"\u201c<mark>{factories.ARTICLE_QUOTE}</mark>,\u201d the minister said." in html
+
+    def test_falls_back_to_the_bare_quote(self, client, lavrov, tass_article):
+        claim = factories.make_claim(
+            speaker=lavrov, article=tass_article, quote="Words the article does not contain"
+        )
+        html = client.get(claim.get_absolute_url()).text
+        assert "<p>Words the article does not contain</p>" in html
+        assert "<mark>" not in html
+
+    def test_names_the_speaker_and_the_article(self, client, rated_claim):
+        html = client.get(rated_claim.get_absolute_url()).text
+        assert '<a href="/speakers/sergey-lavrov/">Sergey Lavrov</a>, Foreign Minister' in html
+        assert f'<a href="{rated_claim.article.get_absolute_url()}">' in html
+        assert 'href="https://tass.com/politics/1000001"' in html
+        assert "TASS" in html
+
+    def test_groups_counter_sources_by_stance(self, client, rated_claim):
+        html = client.get(rated_claim.get_absolute_url()).text
+        assert '<h3 id="evidence-supports">Supports</h3>' in html
+        assert '<h3 id="evidence-contradicts">Contradicts</h3>' in html
+        assert "evidence-context" not in html
+        assert '<a href="https://example.org/advisory" rel="external noopener">' in html
+        assert "NSA, CISA, FBI and NCSC" in html
+        assert '<time datetime="2021-07-01">1 July 2021</time>' in html
+        assert "Attributes most intrusions to other sources." in html
+        # A counter-source held in Claimtrack links to our page for it.
+        assert '<a href="/articles/a-report-that-agrees/">A report that agrees</a>' in html
+        assert html.index("evidence-supports") < html.index("evidence-contradicts")
+
+    def test_shows_the_status_history_without_editors(self, client, rated_claim):
+        html = client.get(rated_claim.get_absolute_url()).text
+        timeline = html[html.index('<ol class="timeline">') :]
+        assert re.search(r"Being checked .*<strong>False</strong>", timeline)
+        assert "Checked against the joint advisory." in timeline
+        assert "wanda" not in html.lower()
+        assert "Watchful" not in html
+
+    def test_lists_related_published_claims_only(self, client, rated_claim, lavrov):
+        for number in range(7):
+            factories.make_claim(statement=f"Another Lavrov claim {number}", speaker=lavrov)
+        factories.make_claim(
+            statement="Same topic, other speaker", topics=[rated_claim.topics.first()]
+        )
+        factories.make_claim(statement="Unpublished Lavrov claim", speaker=lavrov, published=False)
+        factories.make_claim(statement="Unrelated claim")
+        html = client.get(rated_claim.get_absolute_url()).text
+        related = html[html.index('id="related-heading"') :]
+        assert related.count('class="claim-card"') == 5
+        assert "Unpublished Lavrov claim" not in html
+        assert "Unrelated claim" not in html
+
+    def test_drafts_and_unknown_slugs_are_not_found(self, client, draft_claim):
+        assert client.get(draft_claim.get_absolute_url()).status_code == 404
+        assert client.get("/claims/no-such-claim/").status_code == 404
+
+    def test_query_count_is_bounded(self, client, rated_claim, lavrov):
+        factories.make_claim(speaker=lavrov)
+        before = queries_for(client, rated_claim.get_absolute_url())
+        assert before <= 6
+        for number in range(4):
+            factories.make_counter_source(rated_claim, title=f"Document {number}")
+            factories.make_counter_source(
+                rated_claim, article=factories.make_article(), stance=Stance.CONTEXT
+            )
+            factories.make_claim(speaker=lavrov, topics=[factories.make_topic()])
+        rated_claim.change_status(Status.MISLEADING, note="A second look.")
+        assert queries_for(client, rated_claim.get_absolute_url()) == before
+
+
+class TestSpeakers:
+    def test_index_lists_speakers_with_published_claims(self, client, rated_claim):
+        factories.make_claim(speaker=rated_claim.speaker, published=False)
+        drafts_only = factories.make_speaker(name="Only Drafted")
+        factories.make_claim(speaker=drafts_only, published=False)
+        response = client.get("/speakers/")
+        assert response.status_code == 200
+        assert '<a href="/speakers/sergey-lavrov/">Sergey Lavrov</a>' in response.text
+        assert "1 claim</p>" in response.text
+        assert "Only Drafted" not in response.text
+
+    def test_page_shows_the_speaker_and_scorecard(self, client, rated_claim, lavrov):
+        for status in [Status.TRUE, Status.FALSE, Status.FALSE]:
+            factories.make_claim(speaker=lavrov, status=status)
+        factories.make_claim(speaker=lavrov, status=Status.TRUE, published=False)
+        response = client.get(lavrov.get_absolute_url())
+        html = response.text
+        assert response.status_code == 200
+        assert response.context["speaker"] == lavrov
+        assert "<h1>Sergey Lavrov</h1>" in html
+        assert "Foreign Minister, Government of Russia" in html
+        assert "Also spelled Sergei Lavrov and S. V. Lavrov." in html
+        assert "4 published claims by Sergey Lavrov" in html
+        rows = dict(
+            re.findall(
+                r'<span class="badge badge--(\w+)">[^<]+</span>\s*'
+                r'<span class="scorecard__count">(\d+)'
+                r'<span class="visually-hidden"> claims?</span>',
+                html,
+            )
+        )
+        assert rows["false"] == "3"
+        assert rows["true"] == "1"
+        assert rows["misleading"] == "0"
+        # Segments follow the scale's order: true before false.
+        assert '<rect class="bar--true" x="0.00" y="0" width="25.00" height="6">' in html
+        assert '<rect class="bar--false" x="25.00" y="0" width="75.00" height="6">' in html
+        assert html.count("<rect ") == 2
+
+    def test_page_lists_claims_through_the_tracker_results(self, client, rated_claim, lavrov):
+        other = factories.make_claim(statement="Someone else's claim")
+        response = client.get(lavrov.get_absolute_url(), {"speaker": other.speaker.pk})
+        html = response.text
+        assert '<section id="results"' in html
+        assert rated_claim.statement in html
+        assert "Someone else" not in html
+        assert 'name="speaker"' not in html  # The page has chosen the speaker.
+        assert 'hx-get="/speakers/sergey-lavrov/"' in html
+        assert "HX-Request" in response.headers["Vary"]
+
+    def test_page_answers_htmx_with_the_results_fragment(self, client, rated_claim, lavrov):
+        response = client.get(
+            lavrov.get_absolute_url(), {"status": "true"}, headers={"HX-Request": "true"}
+        )
+        assert "<html" not in response.text
+        assert response.text.lstrip().startswith('<section id="results"')
+        assert rated_claim.statement not in response.text
+        assert "0 claims" in response.text
+        assert "HX-Request" in response.headers["Vary"]
+
+    def test_unknown_speaker_is_not_found(self, client):
+        assert client.get("/speakers/nobody/").status_code == 404
+
+    def test_speaker_known_only_from_drafts_is_not_found(self, client, draft_claim):
+        assert client.get(draft_claim.speaker.get_absolute_url()).status_code == 404
+
+    def test_query_count_is_bounded(self, client, rated_claim, lavrov):
+        before = queries_for(client, lavrov.get_absolute_url())
+        for status in [Status.TRUE, Status.HALF_TRUE, Status.MISLEADING]:
+            factories.make_claim(speaker=lavrov, status=status, topics=[factories.make_topic()])
+        assert queries_for(client, lavrov.get_absolute_url()) == before
+
+
+class TestArticles:
+    def test_index_lists_articles_with_published_claim_counts(self, client, rated_claim):
+        factories.make_claim(article=rated_claim.article, published=False)
+        html = client.get("/articles/").text
+        item = html[html.index("Lavrov on cybersecurity talks") :]
+        item = item[: item.index("</li>")]
+        assert "TASS" in item
+        assert '<time datetime="2021-05-01">1 May 2021</time>' in item
+        assert "SOCHI" in item
+        assert "1 claim checked" in item
+
+    def test_page_highlights_published_claims_only(self, client, rated_claim, tass_article):
+        factories.make_claim(
+            statement="A draft about the talks",
+            article=tass_article,
+            quote="He added that talks would continue.",
+            published=False,
+        )
+        response = client.get(tass_article.get_absolute_url())
+        html = response.text
+        assert response.status_code == 200
+        assert "<h1>Lavrov on cybersecurity talks</h1>" in html
+        assert 'href="https://tass.com/politics/1000001"' in html
+        assert "Dateline: SOCHI" in html
+        assert (
+            f'<a class="claim-passage" href="{rated_claim.get_absolute_url()}">'
+            f"<mark>{factories.ARTICLE_QUOTE}</mark>"
+        ) in html
+        assert html.count("<mark>") == 1
+        assert "<p>He added that talks would continue.</p>" in html
+        assert "A draft about the talks" not in html
+        assert f">{rated_claim.statement}</a>" in html
+
+    def test_unknown_article_is_not_found(self, client):
+        assert client.get("/articles/nothing-here/").status_code == 404
+
+    def test_query_count_is_bounded(self, client, rated_claim, tass_article):
+        before = queries_for(client, tass_article.get_absolute_url())
+        for _ in range(3):
+            factories.make_claim(article=tass_article, speaker=factories.make_speaker())
+        assert queries_for(client, tass_article.get_absolute_url()) == before
+
+
+class TestTopicPage:
+    def test_lists_the_topics_published_claims(self, client, rated_claim):
+        topic = rated_claim.topics.first()
+        factories.make_claim(statement="Draft on the topic", topics=[topic], published=False)
+        factories.make_claim(statement="Claim on another topic")
+        response = client.get(topic.get_absolute_url())
+        assert response.status_code == 200
+        assert response.context["topic"] == topic
+        assert "<h1>Cybersecurity</h1>" in response.text
+        assert rated_claim.statement in response.text
+        assert "Draft on the topic" not in response.text
+        assert "Claim on another topic" not in response.text
+        assert 'name="topic"' not in response.text
+        assert "HX-Request" in response.headers["Vary"]
+
+    def test_answers_htmx_with_the_results_fragment(self, client, rated_claim):
+        topic = rated_claim.topics.first()
+        response = client.get(topic.get_absolute_url(), headers={"HX-Request": "true"})
+        assert "<html" not in response.text
+        assert rated_claim.statement in response.text
+        assert "HX-Request" in response.headers["Vary"]
+
+    def test_unknown_topic_is_not_found(self, client):
+        assert client.get("/topics/nothing/").status_code == 404
+
+    def test_topic_of_drafts_only_is_not_found(self, client):
+        topic = factories.make_topic(name="Embargoed")
+        factories.make_claim(published=False, topics=[topic])
+        assert client.get(topic.get_absolute_url()).status_code == 404
+
+
+def test_methodology_explains_every_status(client):
+    html = client.get("/methodology/").text
+    for status in Status:
+        assert f'<span class="badge badge--{status.value}">{status.label}</span>' in html
+        assert status.definition in html
+    assert "rating 5 of 5" in html
+    assert "rating 1 of 5" in html
+    assert html.count("rating ") == 5
+
+
+class TestCorrections:
+    def test_lists_changes_after_publication_newest_first(self, client):
+        claim = factories.make_claim(statement="A corrected claim", status=Status.CHECKING)
+        before_publication = StatusChange.objects.create(
+            claim=claim,
+            from_status=Status.UNCHECKED,
+            to_status=Status.CHECKING,
+            note="Started checking.",
+            changed_at=claim.first_published_at - datetime.timedelta(days=1),
+        )
+        claim.change_status(Status.FALSE, note="First verdict after publication.")
+        later = claim.change_status(Status.MISLEADING, note="Reconsidered the framing.")
+        later.changed_at = timezone.now() + datetime.timedelta(minutes=5)
+        later.save()
+        draft = factories.make_claim(statement="A draft claim", published=False)
+        draft.change_status(Status.TRUE, note="Draft change.")
+
+        html = client.get("/corrections/").text
+        assert html.count('class="correction"') == 2
+        assert html.index("Reconsidered the framing.") < html.index("First verdict after")
+        assert before_publication.note not in html
+        assert "Draft change." not in html
+        assert '<a href="/claims/a-corrected-claim/">A corrected claim</a>' in html
+        assert re.search(r"False <span[^>]*>→</span>.*<strong>Misleading</strong>", html)
+
+    def test_empty_log_says_so(self, client):
+        assert "We have not changed any published verdict yet." in client.get("/corrections/").text
+
+    def test_is_paginated(self, client, settings):
+        settings.CLAIMTRACK_PAGE_SIZE = 2
+        claim = factories.make_claim(status=Status.CHECKING)
+        for status in [Status.FALSE, Status.MISLEADING, Status.HALF_TRUE]:
+            claim.change_status(status, note=f"Now {status.label}.")
+        first = client.get("/corrections/").text
+        assert first.count('class="correction"') == 2
+        assert 'href="?page=2"' in first
+        second = client.get("/corrections/", {"page": "2"}).text
+        assert second.count('class="correction"') == 1
+        bad = client.get("/corrections/", {"page": "x"})
+        assert bad.status_code == 200
+        assert "Page x does not exist; showing page 1." in bad.text
+
+
+@pytest.mark.parametrize("url", ["/speakers/", "/articles/", "/corrections/"])
+def test_index_pages_have_bounded_query_counts(client, url):
+    speaker = factories.make_speaker()
+    factories.make_claim(speaker=speaker).change_status(Status.TRUE, note="Rechecked.")
+    before = queries_for(client, url)
+    for _ in range(4):
+        factories.make_claim(speaker=factories.make_speaker()).change_status(
+            Status.TRUE, note="Rechecked."
+        )
+    assert queries_for(client, url) == before
