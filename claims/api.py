@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from claims.filters import ClaimFilter
 from claims.models import Claim
-from claims.serializers import claim_to_dict, with_serialized_relations, write_claims_csv
+from claims.serializers import claim_to_dict, write_claims_csv
 
 MAX_PAGE_SIZE = 100
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -64,9 +64,7 @@ def claim_list(request):
     page_size = _positive_int(request.GET, "page_size", settings.CLAIMTRACK_PAGE_SIZE, errors)
     if errors:
         return bad_request(errors)
-    paginator = Paginator(
-        with_serialized_relations(filterset.results), min(page_size, MAX_PAGE_SIZE)
-    )
+    paginator = Paginator(filterset.results.with_details(), min(page_size, MAX_PAGE_SIZE))
     if page_number > paginator.num_pages:
         last = paginator.num_pages
         return bad_request({"page": [f"Page {page_number} is out of range: the last is {last}."]})
@@ -86,7 +84,7 @@ def claim_list(request):
 
 @read_only_endpoint
 def claim_detail(request, slug):
-    claim = with_serialized_relations(Claim.objects.published()).filter(slug=slug).first()
+    claim = Claim.objects.published().with_details().filter(slug=slug).first()
     if claim is None:
         return _json({"detail": "Not found."}, status=404)
     return _json(claim_to_dict(claim, site_root(request)))

@@ -22,10 +22,8 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.views.decorators.http import condition, require_safe
 
 from claims.api import allow_cross_origin_reads
-from claims.filters import ORDERINGS, ClaimFilter
-from claims.models import Claim, Status, StatusChange, Topic
-from claims.views import query_without_page
-from sources.models import Speaker
+from claims.filters import ORDERINGS, ClaimFilter, query_without_page
+from claims.models import Claim, Status, StatusChange
 
 FEED_LENGTH = 50
 NEWEST_PUBLISHED_FIRST = ["-first_published_at", "-pk"]
@@ -187,7 +185,7 @@ class SearchFeed(ClaimsFeed):
 class SpeakerFeed(ClaimsFeed):
     def select(self, request, slug):
         # Like the speaker's page: someone known only from drafts has no public feed.
-        speakers = Speaker.objects.filter(pk__in=Claim.objects.published().values("speaker"))
+        speakers = Claim.objects.published().speakers()
         speaker = get_object_or_404(speakers, slug=slug)
         who = f"{speaker.name}, {speaker.role}" if speaker.role else speaker.name
         return FeedSelection(
@@ -201,7 +199,7 @@ class SpeakerFeed(ClaimsFeed):
 class TopicFeed(ClaimsFeed):
     def select(self, request, slug):
         # Like the topic's page: a topic of drafts only has no public feed.
-        topics = Topic.objects.filter(pk__in=Claim.objects.published().values("topics"))
+        topics = Claim.objects.published().topics()
         topic = get_object_or_404(topics, slug=slug)
         return FeedSelection(
             title=f"{settings.CLAIMTRACK_ORGANIZATION_NAME}: claims on {topic.name}",

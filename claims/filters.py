@@ -19,6 +19,23 @@ ORDERINGS = {
 }
 
 
+def filled_query(request, *, without=()):
+    """The current query string minus empty fields and the parameters named in `without`."""
+    query = request.GET.copy()
+    for key in list(query):
+        values = [value for value in query.getlist(key) if value]
+        if values and key not in without:
+            query.setlist(key, values)
+        else:
+            del query[key]
+    return query.urlencode()
+
+
+def query_without_page(request):
+    """The current search, for links to its other pages and to its feeds."""
+    return filled_query(request, without=["page"])
+
+
 class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
@@ -71,6 +88,13 @@ class ClaimFilter(django_filters.FilterSet):
 
     def order_by(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS[value][1])
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        published = Claim.objects.published()
+        self.filters["speaker"].queryset = published.speakers()
+        self.filters["outlet"].queryset = published.outlets()
+        self.filters["topic"].queryset = published.topics()
 
     @property
     def results(self):

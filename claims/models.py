@@ -3,11 +3,11 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from sources.models import Article, Speaker
+from sources.models import Article, Outlet, Speaker
 from sources.text import unique_slug
 
 BEST_RATING = 5
@@ -137,6 +137,26 @@ class ClaimQuerySet(models.QuerySet):
     def with_related(self):
         """What a list of claims shows, fetched in a fixed number of queries."""
         return self.select_related("speaker", "article__outlet").prefetch_related("topics")
+
+    def with_details(self):
+        """with_related() plus the evidence and history a claim page or the API shows."""
+        return self.with_related().prefetch_related(
+            Prefetch(
+                "counter_sources", queryset=CounterSource.objects.select_related("article__outlet")
+            ),
+            "status_changes",
+        )
+
+    # Public menus, pages and feeds offer only who and what these claims involve,
+    # so a speaker or topic known only from drafts stays unpublished too.
+    def speakers(self):
+        return Speaker.objects.filter(pk__in=self.values("speaker"))
+
+    def outlets(self):
+        return Outlet.objects.filter(pk__in=self.values("article__outlet"))
+
+    def topics(self):
+        return Topic.objects.filter(pk__in=self.values("topics"))
 
     def status_counts(self):
         """[(Status, count)] for every status on the scale, zeros included."""

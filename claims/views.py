@@ -6,8 +6,9 @@ reach a public page, a count or a highlighted passage.
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.utils.text import Truncator
@@ -15,9 +16,9 @@ from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
 from claims.claimreview import claim_review
-from claims.filters import ClaimFilter
-from claims.models import Claim, CounterSource, Stance, Status, StatusChange, Topic
-from sources.models import Article, Outlet, Speaker
+from claims.filters import ClaimFilter, filled_query, query_without_page
+from claims.models import Claim, Stance, Status, StatusChange
+from sources.models import Article, Speaker
 from sources.text import mark_passages
 
 RESULTS_PARTIAL = "claims/tracker.html#results"
@@ -59,49 +60,25 @@ def paginate(request, object_list, *, count=None):
     return paginator.page(number), ""
 
 
-def filled_query(request, *, without=()):
-    """The current query string minus empty fields and the parameters named in `without`."""
-    query = request.GET.copy()
-    for key in list(query):
-        values = [value for value in query.getlist(key) if value]
-        if values and key not in without:
-            query.setlist(key, values)
-        else:
-            del query[key]
+def export_query(request, fixed_filters):
+    """The query string of the search's feeds and CSV: the page's own filters included."""
+    query = QueryDict(query_without_page(request), mutable=True)
+    for name, value in fixed_filters.items():
+        query[name] = value
     return query.urlencode()
 
 
-def query_without_page(request):
-    """The current search, for links to its other pages and to its feeds."""
-    return filled_query(request, without=["page"])
-
-
-def limit_choices_to_published(filterset):
-    """Offer only the speakers, outlets and topics of published claims.
-
-    A speaker, outlet or topic known only from a draft must not show up in a public menu.
-    """
-    published = Claim.objects.published()
-    choices = {
-        "speaker": Speaker.objects.filter(pk__in=published.values("speaker")),
-        "outlet": Outlet.objects.filter(pk__in=published.values("article__outlet")),
-        "topic": Topic.objects.filter(pk__in=published.values("topics")),
-    }
-    for name, queryset in choices.items():
-        if name in filterset.filters:
-            filterset.filters[name].queryset = queryset
-
-
-def claim_results(request, claims, *, fixed_filters=()):
+def claim_results(request, claims, *, fixed_filters=None):
     """The context of the results partial: `claims` filtered by the query, counted and paginated.
 
-    `fixed_filters` names filters that the page itself has already applied (the
-    speaker on a speaker's page), which the form then leaves out.
+    `fixed_filters` maps the filters that the page itself has already applied (the
+    speaker on a speaker's page) to their values: the form leaves them out, and
+    the feed and CSV links for the search put them back.
     """
+    fixed_filters = fixed_filters or {}
     filterset = ClaimFilter(request.GET, queryset=claims.with_related())
     for name in fixed_filters:
         del filterset.filters[name]
-    limit_choices_to_published(filterset)
     results = filterset.results
     status_counts = results.status_counts()
     # Every claim has exactly one status, so the counts add up to the total.
@@ -114,6 +91,7 @@ def claim_results(request, claims, *, fixed_filters=()):
         "page_obj": page,
         "page_message": page_message,
         "query_without_page": query_without_page(request),
+        "export_query": export_query(request, fixed_filters),
     }
 
 
@@ -167,19 +145,7 @@ def tracker(request):
 
 @require_safe
 def claim_detail(request, slug):
-    claims = (
-        Claim.objects.published()
-        .select_related("speaker", "article__outlet")
-        .prefetch_related(
-            "topics",
-            "status_changes",
-            Prefetch(
-                "counter_sources",
-                queryset=CounterSource.objects.select_related("article__outlet"),
-            ),
-        )
-    )
-    claim = get_object_or_404(claims, slug=slug)
+    claim = get_object_or_404(Claim.objects.published().with_details(), slug=slug)
     counter_sources = claim.counter_sources.all()
     evidence = [
         (stance, group)
@@ -214,11 +180,10 @@ def speaker_list(request):
 @require_safe
 def speaker_detail(request, slug):
     # Someone known only from drafts has no public page.
-    speakers = Speaker.objects.filter(pk__in=Claim.objects.published().values("speaker"))
-    speaker = get_object_or_404(speakers, slug=slug)
+    speaker = get_object_or_404(Claim.objects.published().speakers(), slug=slug)
     claims = Claim.objects.published().for_speaker(speaker)
     status_counts = claims.status_counts()
-    context = claim_results(request, claims, fixed_filters=["speaker"])
+    context = claim_results(request, claims, fixed_filters={"speaker": speaker.pk})
     context |= {
         "speaker": speaker,
         "scorecard": status_counts,
@@ -255,10 +220,9 @@ def article_detail(request, slug):
 
 @require_safe
 def topic_detail(request, slug):
-    topics = Topic.objects.filter(pk__in=Claim.objects.published().values("topics"))
-    topic = get_object_or_404(topics, slug=slug)
+    topic = get_object_or_404(Claim.objects.published().topics(), slug=slug)
     context = claim_results(
-        request, Claim.objects.published().for_topic(topic), fixed_filters=["topic"]
+        request, Claim.objects.published().for_topic(topic), fixed_filters={"topic": topic.pk}
     )
     context["topic"] = topic
     return render_with_results(request, "claims/topic.html", context)

@@ -164,6 +164,10 @@ STORAGES = {
     },
 }
 
+# The test runner switches DEBUG off after this module has read it; keep serving
+# static files from the apps and static/ in development and tests all the same.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
+
 # A strict policy: no inline scripts or styles anywhere on the site.
 SECURE_CSP = {
     "default-src": [CSP.SELF],

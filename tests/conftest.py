@@ -1,4 +1,5 @@
 import pytest
+from django.db import connections
 
 from tests import factories
 
@@ -22,3 +23,13 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Close PostgreSQL connection pools before the test database is dropped."""
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all(initialized_only=True):
+            if connection.vendor == "postgresql" and connection.pool is not None:
+                connection.close_pool()

@@ -6,9 +6,7 @@ import datetime
 import feedparser
 import pytest
 from django.http import QueryDict
-from django.template.loader import render_to_string
-from django.test import RequestFactory
-from django.urls import resolve, reverse
+from django.urls import reverse
 from django.utils.http import http_date
 
 from claims.filters import ClaimFilter
@@ -459,11 +457,6 @@ class TestDraftsAppearNowhere:
 
 
 class TestAutodiscoveryLinks:
-    def render_links(self, path):
-        request = RequestFactory().get(path)
-        request.resolver_match = resolve(request.path)
-        return render_to_string("includes/feed_links.html", {"request": request})
-
     def test_every_page_offers_the_site_feeds(self, client):
         content = client.get(reverse("claims:methodology")).content.decode()
 
@@ -495,29 +488,45 @@ class TestAutodiscoveryLinks:
         assert 'href="/feeds/claims/?status=false&amp;q=attacks"' in content
         assert 'href="/feeds/claims/atom/?status=false&amp;q=attacks"' in content
 
-    def test_the_tracker_without_a_search_offers_no_search_feed(self):
-        assert "This search" not in self.render_links("/?page=2")
-        assert "This search" in self.render_links("/?status=true")
+    def test_the_tracker_without_a_search_offers_no_search_feed(self, client, claim):
+        assert "This search" not in client.get("/?page=1").content.decode()
+        assert "This search" in client.get("/?status=false").content.decode()
 
-    def test_other_pages_offer_no_search_feed(self):
-        assert "This search" not in self.render_links("/methodology/?status=true")
+    def test_other_pages_offer_no_search_feed(self, client, claim):
+        content = client.get("/methodology/?status=true").content.decode()
 
-    def test_subscribe_links_keep_the_search_without_the_page(self):
-        request = RequestFactory().get("/?status=false&speaker=3&page=2")
+        assert "This search" not in content
 
-        html = render_to_string("includes/subscribe_links.html", {"request": request})
+    def test_subscribe_links_keep_the_search_without_the_page(self, client, claim):
+        query = f"status=false&speaker={claim.speaker.pk}"
 
-        assert 'href="/feeds/claims/?status=false&amp;speaker=3"' in html
-        assert 'href="/feeds/claims/atom/?status=false&amp;speaker=3"' in html
-        assert 'href="/api/claims.csv?status=false&amp;speaker=3"' in html
+        html = client.get(f"/?{query}&page=1").content.decode()
 
-    def test_subscribe_links_without_a_search_link_to_everything(self):
-        html = render_to_string(
-            "includes/subscribe_links.html", {"request": RequestFactory().get("/")}
-        )
+        query = query.replace("&", "&amp;")
+        assert f'href="/feeds/claims/?{query}"' in html
+        assert f'href="/feeds/claims/atom/?{query}"' in html
+        assert f'href="/api/claims.csv?{query}"' in html
+
+    def test_subscribe_links_without_a_search_link_to_everything(self, client, claim):
+        html = client.get("/").content.decode()
 
         assert 'href="/feeds/claims/"' in html
         assert 'href="/api/claims.csv"' in html
+
+    def test_subscribe_links_on_a_speaker_page_keep_the_speaker(self, client, claim):
+        html = client.get(claim.speaker.get_absolute_url(), {"status": "false"}).content.decode()
+
+        query = f"status=false&amp;speaker={claim.speaker.pk}"
+        assert f'href="/feeds/claims/?{query}"' in html
+        assert f'href="/api/claims.csv?{query}"' in html
+
+    def test_subscribe_links_on_a_topic_page_keep_the_topic(self, client):
+        topic = factories.make_topic()
+        factories.make_claim(topics=[topic])
+
+        html = client.get(topic.get_absolute_url()).content.decode()
+
+        assert f'href="/feeds/claims/?topic={topic.pk}"' in html
 
     def test_tracker_results_show_the_subscribe_links(self, client, claim):
         response = client.get("/?status=false", headers={"hx-request": "true"})

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from claims.claimreview import claim_review
 from claims.models import Claim
-from claims.serializers import claim_to_dict, with_serialized_relations, write_claims_csv
+from claims.serializers import claim_to_dict, write_claims_csv
 
 FORMATS = ["json", "csv", "claimreview"]
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         # Oldest first publication first: successive exports differ only at the end.
         claims = Claim.objects.published().order_by("first_published_at", "pk")
         if export_format == "json":
-            data = [claim_to_dict(claim, base_url) for claim in with_serialized_relations(claims)]
+            data = [claim_to_dict(claim, base_url) for claim in claims.with_details()]
             text = _json(data)
         elif export_format == "claimreview":
             data = [claim_review(claim, base_url) for claim in claims.rated().with_related()]
