@@ -27,9 +27,20 @@ def editor_client(client, editor):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Close PostgreSQL connection pools before the test database is dropped."""
+    """Let the PostgreSQL test database be dropped at the end of the run.
+
+    Connections that the live server's request threads took from psycopg's pool
+    are never handed back when those threads end, and PostgreSQL refuses to drop
+    a database that still has sessions.
+    """
     yield
     with django_db_blocker.unblock():
         for connection in connections.all(initialized_only=True):
             if connection.vendor == "postgresql" and connection.pool is not None:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                connection.close()
                 connection.close_pool()
