@@ -327,6 +327,15 @@ class TestArticles:
         assert "A draft about the talks" not in html
         assert f">{rated_claim.statement}</a>" in html
 
+    def test_links_the_article_where_it_was_published(self, client, rated_claim, tass_article):
+        tass_article.url = "https://republished.example.org/story"
+        tass_article.save()
+
+        content = client.get(tass_article.get_absolute_url()).content.decode()
+
+        assert 'href="https://republished.example.org/story"' in content
+        assert "(republished.example.org)" in content
+
     def test_unknown_article_is_not_found(self, client):
         assert client.get("/articles/nothing-here/").status_code == 404
 

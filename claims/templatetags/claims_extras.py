@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlsplit
 
 from django import template
 from django.utils.html import format_html
@@ -25,3 +26,9 @@ def page_url(context, number):
     query = context.get("query_without_page", "")
     separator = "&" if query else ""
     return f"{context['request'].path}?{query}{separator}page={number}"
+
+
+@register.filter
+def url_host(url):
+    """The site a link leads to, shown beside it: an article may be a republication."""
+    return urlsplit(url).hostname or url
