@@ -36,6 +36,15 @@ def query_without_page(request):
     return filled_query(request, without=["page"])
 
 
+class ClaimSearchForm(forms.Form):
+    def clean(self):
+        cleaned_data = super().clean()
+        start, end = cleaned_data.get("date_from"), cleaned_data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "This date is before the “Stated from” date.")
+        return cleaned_data
+
+
 class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
@@ -81,6 +90,7 @@ class ClaimFilter(django_filters.FilterSet):
 
     class Meta:
         model = Claim
+        form = ClaimSearchForm
         fields = ["q", "status", "speaker", "outlet", "topic", "date_from", "date_to", "ordering"]
 
     def filter_search(self, queryset, name, value):

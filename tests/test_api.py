@@ -472,3 +472,10 @@ def test_json_is_utf8_not_escaped(client):
 
     assert "Лавров".encode() in response.content
     assert json.loads(response.content)["statement"] == claim.statement
+
+
+def test_a_date_range_that_ends_before_it_starts_is_a_bad_request(client, claim):
+    response = client.get("/api/claims/", {"date_from": "2021-06-01", "date_to": "2021-01-01"})
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["date_to"]

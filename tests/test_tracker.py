@@ -401,3 +401,11 @@ def test_query_count_does_not_grow_with_the_number_of_claims(client, settings):
     assert few == many
     # Counts, one page of claims, their topics, and the three select menus of the form.
     assert many[0] <= 6
+
+
+def test_a_date_range_that_ends_before_it_starts_is_explained(client, claim):
+    response = client.get("/", {"date_from": "2021-06-01", "date_to": "2021-01-01"})
+
+    assert response.status_code == 200
+    assert "This date is before the “Stated from” date." in response.content.decode()
+    assert response.context["total"] == 0
