@@ -5,15 +5,16 @@ data is public and read without credentials) and answers anything else 405.
 """
 
 from functools import wraps
+from itertools import chain
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from claims.filters import ClaimFilter
 from claims.models import Claim
-from claims.serializers import claim_to_dict, write_claims_csv
+from claims.serializers import claim_to_dict, claims_csv_lines
 
 MAX_PAGE_SIZE = 100
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -101,13 +102,12 @@ def claims_csv(request):
     errors = filter_errors(filterset)
     if errors:
         return bad_request(errors)
-    response = HttpResponse(
+    lines = claims_csv_lines(filterset.results.with_related(), site_root(request))
+    return StreamingHttpResponse(
+        chain(["\ufeff"], lines),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="claims.csv"'},
     )
-    response.write("\ufeff")
-    write_claims_csv(response, filterset.results.with_related(), site_root(request))
-    return response
 
 
 def filter_errors(filterset):

@@ -32,6 +32,9 @@ CSV_COLUMNS = [
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+CSV_CHUNK_SIZE = 500
+
+
 def claim_to_dict(claim, base_url):
     """The public JSON object for a published claim; `base_url` has no trailing slash."""
     speaker = claim.speaker
@@ -107,11 +110,19 @@ def claim_to_csv_row(claim, base_url):
     return [neutralize_formula(cell) for cell in row]
 
 
-def write_claims_csv(file, claims, base_url):
-    """Write a header and one row per claim to `file` (opened with newline="")."""
-    writer = csv.writer(file)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(claim_to_csv_row(claim, base_url) for claim in claims)
+class _Line:
+    """A file that hands back what is written to it, so csv.writer produces lines to yield."""
+
+    def write(self, line):
+        return line
+
+
+def claims_csv_lines(claims, base_url):
+    """The CSV a line at a time, reading claims in chunks: memory stays flat for any number."""
+    writer = csv.writer(_Line())
+    yield writer.writerow(CSV_COLUMNS)
+    for claim in claims.iterator(chunk_size=CSV_CHUNK_SIZE):
+        yield writer.writerow(claim_to_csv_row(claim, base_url))
 
 
 def neutralize_formula(value):

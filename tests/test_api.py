@@ -48,6 +48,11 @@ def detail_url(claim):
     return reverse("api:claim", kwargs={"slug": claim.slug})
 
 
+def body(response):
+    """The response's bytes, whether it was sent at once or streamed (the CSV is)."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def get_json(client, url, expected_status=200):
     response = client.get(url)
     assert response.status_code == expected_status, response.content[:500]
@@ -195,7 +200,7 @@ class TestClaimShape:
         ]
 
         for response in responses:
-            content = response.content.decode("utf-8-sig")
+            content = body(response).decode("utf-8-sig")
             assert "INTERNAL" not in content
             assert editor.username not in content
             assert "Janet" not in content
@@ -389,8 +394,10 @@ class TestCsv:
         assert response.status_code == 200
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert response["Content-Disposition"] == 'attachment; filename="claims.csv"'
-        assert response.content.startswith(b"\xef\xbb\xbf")
-        return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+        content = body(response)
+        assert content.startswith(b"\xef\xbb\xbf")
+        content = content.decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(content, newline="")))
 
     def test_has_a_header_and_one_row_per_published_claim(self, client, full_claim, draft_claim):
         claim = full_claim
@@ -479,3 +486,10 @@ def test_a_date_range_that_ends_before_it_starts_is_a_bad_request(client, claim)
 
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["date_to"]
+
+
+def test_the_csv_streams_its_rows_instead_of_building_the_file(client, claim):
+    response = client.get(CSV_URL)
+
+    assert response.streaming
+    assert len(list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))) == 2

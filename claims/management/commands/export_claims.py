@@ -1,6 +1,5 @@
 """Export every published claim as JSON (the API's objects), CSV or schema.org ClaimReview."""
 
-import io
 import json
 
 from django.conf import settings
@@ -8,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from claims.claimreview import claim_review
 from claims.models import Claim
-from claims.serializers import claim_to_dict, write_claims_csv
+from claims.serializers import claim_to_dict, claims_csv_lines
 
 FORMATS = ["json", "csv", "claimreview"]
 
@@ -38,10 +37,8 @@ class Command(BaseCommand):
             data = [claim_review(claim, base_url) for claim in claims.rated().with_related()]
             text = _json(data)
         else:
-            buffer = io.StringIO(newline="")
-            claims = list(claims.with_related())
-            write_claims_csv(buffer, claims, base_url)
-            data, text = claims, buffer.getvalue()
+            header, *rows = claims_csv_lines(claims.with_related(), base_url)
+            data, text = rows, header + "".join(rows)
 
         if output is None:
             self.stdout.write(text, ending="")
