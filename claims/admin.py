@@ -25,19 +25,11 @@ def user_name(user):
     return (user.get_full_name() or user.get_username()) if user else None
 
 
-class ArticleClaimInline(admin.TabularInline):
-    """The claims quoting an article, listed on the article's page; edited on their own pages."""
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown for reference, written elsewhere."""
 
-    model = Claim
-    fields = ["speaker", "status", "is_published", "stated_on"]
-    readonly_fields = fields
     extra = 0
     can_delete = False
-    show_change_link = True
-    verbose_name_plural = "claims quoting this article"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("speaker")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -47,6 +39,19 @@ class ArticleClaimInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ArticleClaimInline(ReadOnlyInline):
+    """The claims quoting an article, listed on the article's page; edited on their own pages."""
+
+    model = Claim
+    fields = ["speaker", "status", "is_published", "stated_on"]
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name_plural = "claims quoting this article"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("speaker")
 
     def view_on_site(self, claim):
         return public_url(claim)
@@ -90,14 +95,12 @@ class CounterSourceInline(admin.StackedInline):
         return user_name(counter_source.added_by)
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyInline):
     """The claim's status history: written only by Claim.change_status, never by hand."""
 
     model = StatusChange
     fields = ["changed_at", "from_status", "to_status", "changed_by_name", "note"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = "status history"
 
     def get_queryset(self, request):
@@ -106,15 +109,6 @@ class StatusChangeInline(admin.TabularInline):
     @admin.display(description="changed by")
     def changed_by_name(self, change):
         return user_name(change.changed_by)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Claim)
