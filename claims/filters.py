@@ -4,6 +4,8 @@ The query parameters (status, speaker, outlet, topic, date_from, date_to, q,
 ordering) are a public interface: shared URLs and feed subscriptions use them.
 """
 
+import datetime
+
 import django_filters
 from django import forms
 
@@ -17,6 +19,20 @@ ORDERINGS = {
     "oldest": ("Oldest stated first", ["stated_on", "pk"]),
     "updated": ("Recently updated", ["-updated_at", "-pk"]),
 }
+
+
+class NativeDateInput(forms.DateInput):
+    """<input type="date">, which can only hold a real date: anything else is shown empty."""
+
+    input_type = "date"
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        try:
+            datetime.date.fromisoformat(value or "")
+        except ValueError:
+            return None
+        return value
 
 
 def filled_query(request, *, without=()):
@@ -73,13 +89,13 @@ class ClaimFilter(django_filters.FilterSet):
         label="Stated from",
         field_name="stated_on",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=NativeDateInput,
     )
     date_to = django_filters.DateFilter(
         label="Stated until",
         field_name="stated_on",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=NativeDateInput,
     )
     ordering = django_filters.ChoiceFilter(
         label="Order",

@@ -268,7 +268,7 @@ class TestSpeakers:
         assert rated_claim.statement in html
         assert "Someone else" not in html
         assert 'name="speaker"' not in html  # The page has chosen the speaker.
-        assert 'hx-get="/speakers/sergey-lavrov/"' in html
+        assert 'data-hx-get="/speakers/sergey-lavrov/"' in html
         assert "HX-Request" in response.headers["Vary"]
 
     def test_page_answers_htmx_with_the_results_fragment(self, client, rated_claim, lavrov):

@@ -247,8 +247,8 @@ class TestPagination:
         assert "Page 2 of 3" in response.text
         for number in (1, 3):
             link = f"/?status=false&amp;q=claim&amp;page={number}"
-            assert f'href="{link}" hx-get="{link}" hx-target="#results"' in response.text
-        assert 'hx-push-url="true"' in response.text
+            assert f'href="{link}" data-hx-get="{link}" data-hx-target="#results"' in response.text
+        assert 'data-hx-push-url="true"' in response.text
 
     def test_pagination_links_drop_empty_fields(self, client, many_false_claims):
         response = client.get(
@@ -315,11 +315,11 @@ class TestHtmx:
     def test_htmx_fragment_refreshes_the_forms_error_messages(self, client, claim):
         response = client.get("/", {"date_from": "2021-13-45"}, headers={"HX-Request": "true"})
         assert re.search(
-            r'<div class="field-errors" id="id_date_from_error" hx-swap-oob="true">'
+            r'<div class="field-errors" id="id_date_from_error" data-hx-swap-oob="true">'
             r"<p>Enter a valid date.</p></div>",
             response.text,
         )
-        assert '<div class="field-errors" id="id_q_error" hx-swap-oob="true"></div>' in (
+        assert '<div class="field-errors" id="id_q_error" data-hx-swap-oob="true"></div>' in (
             response.text
         )
 
@@ -332,7 +332,7 @@ class TestHtmx:
         assert '<fieldset class="filter-field filter-field--status has-errors"' in response.text
 
     def test_full_page_has_no_out_of_band_fragments(self, client, claim):
-        assert "hx-swap-oob" not in client.get("/").text
+        assert "data-hx-swap-oob" not in client.get("/").text
 
     def test_history_restore_gets_the_full_page(self, client, claim):
         response = client.get(
@@ -347,9 +347,9 @@ class TestHtmx:
         form = re.search(r'<form id="filters"[^>]*>', html).group(0)
         assert 'method="get"' in form
         assert 'action="/"' in form
-        assert 'hx-get="/"' in form
-        assert 'hx-target="#results"' in form
-        assert 'hx-push-url="true"' in form
+        assert 'data-hx-get="/"' in form
+        assert 'data-hx-target="#results"' in form
+        assert 'data-hx-push-url="true"' in form
         assert "input changed delay:400ms" in form
         assert '<button type="submit">' in html
 
@@ -409,3 +409,11 @@ def test_a_date_range_that_ends_before_it_starts_is_explained(client, claim):
     assert response.status_code == 200
     assert "This date is before the “Stated from” date." in response.content.decode()
     assert response.context["total"] == 0
+
+
+def test_an_impossible_date_is_not_written_back_into_the_date_input(client, claim):
+    html = client.get("/", {"date_from": "2021-13-45", "date_to": "2021-06-01"}).text
+
+    assert "Enter a valid date." in html
+    assert 'value="2021-13-45"' not in html
+    assert 'value="2021-06-01"' in html
