@@ -30,9 +30,11 @@ def claim_review(claim, base_url):
     }
     if article.published_on:
         appearance["datePublished"] = article.published_on.isoformat()
-    author = {"@type": "Organization", "name": settings.CLAIMTRACK_ORGANIZATION_NAME}
-    if settings.CLAIMTRACK_ORGANIZATION_URL:
-        author["url"] = settings.CLAIMTRACK_ORGANIZATION_URL
+    author = {
+        "@type": "Organization",
+        "name": settings.CLAIMTRACK_ORGANIZATION_NAME,
+        "url": settings.CLAIMTRACK_ORGANIZATION_URL or base_url + "/",
+    }
     speaker = {"@type": "Person", "name": claim.speaker.name}
     if claim.speaker.role:
         speaker["jobTitle"] = claim.speaker.role

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from claims import views
 
@@ -6,6 +7,8 @@ app_name = "claims"
 
 urlpatterns = [
     path("", views.tracker, name="tracker"),
+    # The tracker is the list of claims: a reader trimming a claim's URL lands there.
+    path("claims/", RedirectView.as_view(pattern_name="claims:tracker", permanent=True)),
     path("claims/<slug:slug>/", views.claim_detail, name="claim"),
     path("speakers/", views.speaker_list, name="speakers"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker"),

@@ -110,3 +110,27 @@ def test_markup_in_the_statement_cannot_end_the_script(client, speaker, article)
     assert "<script>alert(1)" not in html
     [review] = claim_reviews(client, claim)
     assert review["claimReviewed"] == statement
+
+
+def test_the_author_is_the_organisation_named_in_settings(client, settings, speaker, article):
+    settings.CLAIMTRACK_ORGANIZATION_NAME = "Newsroom Fact Desk"
+    settings.CLAIMTRACK_ORGANIZATION_URL = "https://factdesk.example.org/"
+    claim = factories.make_claim(speaker=speaker, article=article, status=Status.FALSE)
+
+    (review,) = claim_reviews(client, claim)
+
+    assert review["author"] == {
+        "@type": "Organization",
+        "name": "Newsroom Fact Desk",
+        "url": "https://factdesk.example.org/",
+    }
+
+
+def test_without_an_organisation_url_the_author_links_the_site(client, settings, speaker, article):
+    settings.CLAIMTRACK_ORGANIZATION_URL = ""
+    claim = factories.make_claim(speaker=speaker, article=article, status=Status.FALSE)
+
+    (review,) = claim_reviews(client, claim)
+
+    assert review["author"]["url"] == "http://testserver/"
+    assert review["url"] == f"http://testserver{claim.get_absolute_url()}"

@@ -440,3 +440,10 @@ def test_index_pages_have_bounded_query_counts(client, url):
             Status.TRUE, note="Rechecked."
         )
     assert queries_for(client, url) == before
+
+
+def test_the_claims_folder_leads_to_the_tracker(client):
+    response = client.get("/claims/")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/"
