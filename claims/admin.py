@@ -22,7 +22,8 @@ def public_url(claim):
 
 def user_name(user):
     # Shown as text: a link to the user admin would be forbidden to editors.
-    return (user.get_full_name() or user.get_username()) if user else None
+    # No user: recorded by an import, or by an account since deleted.
+    return (user.get_full_name() or user.get_username()) if user else "—"
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("articles/", views.article_list, name="articles"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("methodology/", views.methodology, name="methodology"),
     path("corrections/", views.corrections, name="corrections"),
 ]

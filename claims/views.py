@@ -9,7 +9,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
@@ -226,6 +227,12 @@ def topic_detail(request, slug):
     )
     context["topic"] = topic
     return render_with_results(request, "claims/topic.html", context)
+
+
+@require_safe
+def favicon(request):
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
+    return redirect(static("favicon.svg"))
 
 
 @require_safe

@@ -447,3 +447,10 @@ def test_the_claims_folder_leads_to_the_tracker(client):
 
     assert response.status_code == 301
     assert response["Location"] == "/"
+
+
+def test_the_default_favicon_address_leads_to_the_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/static/favicon")
