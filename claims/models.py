@@ -116,14 +116,15 @@ class ClaimQuerySet(models.QuerySet):
 
     def search(self, text):
         """Claims matching every word of `text` in the statement, quote or speaker's names."""
+        claims = self
         for word in text.split():
-            self = self.filter(
+            claims = claims.filter(
                 Q(statement__icontains=word)
                 | Q(quote__icontains=word)
                 | Q(speaker__name__icontains=word)
                 | Q(speaker__aliases__icontains=word)
             )
-        return self
+        return claims
 
     def related_to(self, claim):
         """Other claims by the same speaker or on one of the same topics."""
