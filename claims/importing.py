@@ -36,6 +36,8 @@ The manifest is a TOML file that adds what the texts themselves lack:
     title = "..."                           # an external document: title, publisher, url,
     stance = "context"                      # published_on; stance: supports/contradicts/context
     note = "..."
+
+Files are named by file name alone, without folders: articles are known by it.
 """
 
 import datetime
@@ -45,7 +47,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 
 from claims.models import Claim, CounterSource, Stance, Status, Topic
@@ -55,6 +57,7 @@ from sources.importing import (
     Outcome,
     read_article_file,
     save_article,
+    validation_problems,
 )
 from sources.models import Article, Speaker
 from sources.text import find_quote, normalize_for_matching
@@ -73,9 +76,9 @@ class ManifestEntryError(ArticleImportError):
 @dataclass(frozen=True)
 class SpeakerEntry:
     name: str
-    role: str = ""
-    affiliation: str = ""
-    aliases: tuple[str, ...] = ()
+    role: str
+    affiliation: str
+    aliases: tuple[str, ...]
 
     @property
     def folded_names(self):
@@ -94,12 +97,12 @@ class ArticleEntry:
 @dataclass(frozen=True)
 class CounterSourceEntry:
     stance: str
-    article: str = ""
-    title: str = ""
-    publisher: str = ""
-    url: str = ""
-    published_on: datetime.date | None = None
-    note: str = ""
+    article: str
+    title: str
+    publisher: str
+    url: str
+    published_on: datetime.date | None
+    note: str
 
 
 @dataclass(frozen=True)
@@ -110,13 +113,13 @@ class ClaimEntry:
     statement: str
     quote: str
     stated_on: datetime.date
-    topics: tuple[str, ...] = ()
-    status: str = Status.UNCHECKED.value
-    status_note: str = ""
-    verdict: str = ""
-    internal_notes: str = ""
-    published: bool = False
-    counter_sources: tuple[CounterSourceEntry, ...] = ()
+    topics: tuple[str, ...]
+    status: str
+    status_note: str
+    verdict: str
+    internal_notes: str
+    published: bool
+    counter_sources: tuple[CounterSourceEntry, ...]
 
 
 @dataclass
@@ -134,9 +137,9 @@ class Manifest:
         """Every article file the manifest describes, in the order first named."""
         return list(dict.fromkeys([*self.articles, *self.claims, *self.problems]))
 
-    def speaker_named(self, name):
+    def speakers_named(self, name):
         wanted = normalize_for_matching(name).casefold()
-        return next((entry for entry in self.speakers if wanted in entry.folded_names), None)
+        return [entry for entry in self.speakers if wanted in entry.folded_names]
 
     def homepage_of(self, outlet):
         wanted = outlet.casefold()
@@ -151,72 +154,106 @@ _REQUIRED = object()
 _validate_url = URLValidator(schemes=["http", "https"])
 
 
-def _is_url(value):
+class _Expected(ValueError):
+    """What a manifest value should have been, e.g. "a date such as 2021-07-08"."""
+
+
+# Readers of each kind of value: each returns the value tidied, or raises _Expected.
+
+
+def _text(value):
+    if not isinstance(value, str):
+        raise _Expected("text")
+    return value.strip()
+
+
+def _line(value):
+    """Names and headings: one line, whatever line breaks or runs of spaces the TOML has."""
+    return " ".join(_text(value).split())
+
+
+def _url(value):
+    url = _text(value)
     try:
-        _validate_url(value)
+        if url:
+            _validate_url(url)
     except ValidationError:
-        return False
-    return True
+        raise _Expected("a web address") from None
+    return url
 
 
-# Each kind of value: a test and how to describe what was expected.
-_KINDS = {
-    "text": (lambda value: isinstance(value, str), "text"),
-    "url": (
-        lambda value: isinstance(value, str) and (not value or _is_url(value)),
-        "a web address",
-    ),
-    "date": (lambda value: type(value) is datetime.date, "a date such as 2021-07-08"),
-    "year": (lambda value: type(value) is int and 1900 <= value <= 2100, "a year such as 2021"),
-    "flag": (lambda value: isinstance(value, bool), "true or false"),
-    "names": (
-        lambda value: isinstance(value, list) and all(isinstance(item, str) for item in value),
-        'a list of names such as ["Cyberattacks"]',
-    ),
-    "tables": (
-        lambda value: isinstance(value, list) and all(isinstance(item, dict) for item in value),
-        "a list of tables",
-    ),
-}
-_OUTLET_FIELDS = {"homepage_url": ("url", "")}
+def _date(value):
+    if type(value) is not datetime.date:  # A TOML date-time is a date too, for isinstance().
+        raise _Expected("a date such as 2021-07-08")
+    return value
+
+
+def _year(value):
+    if type(value) is not int or not 1900 <= value <= 2100:  # And true is an int.
+        raise _Expected("a year such as 2021")
+    return value
+
+
+def _flag(value):
+    if not isinstance(value, bool):
+        raise _Expected("true or false")
+    return value
+
+
+def _names(value):
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise _Expected('a list of names such as ["Cyberattacks"]')
+    names = tuple(_line(name) for name in value)
+    if not all(names):
+        raise _Expected("a list of names, none of them empty")
+    return names
+
+
+def _tables(value):
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise _Expected("a list of tables")
+    return value
+
+
+_OUTLET_FIELDS = {"homepage_url": (_url, "")}
 _SPEAKER_FIELDS = {
-    "name": ("text", _REQUIRED),
-    "role": ("text", ""),
-    "affiliation": ("text", ""),
-    "aliases": ("names", []),
+    "name": (_line, _REQUIRED),
+    "role": (_line, ""),
+    "affiliation": (_line, ""),
+    "aliases": (_names, ()),
 }
 _ARTICLE_FIELDS = {
-    "file": ("text", _REQUIRED),
-    "published_on": ("date", None),
-    "year": ("year", None),
-    "url": ("url", ""),
-    "outlet": ("text", ""),
+    "file": (_text, _REQUIRED),
+    "published_on": (_date, None),
+    "year": (_year, None),
+    "url": (_url, ""),
+    "outlet": (_line, ""),
 }
 _CLAIM_FIELDS = {
-    "slug": ("text", _REQUIRED),
-    "article": ("text", _REQUIRED),
-    "speaker": ("text", _REQUIRED),
-    "statement": ("text", _REQUIRED),
-    "quote": ("text", _REQUIRED),
-    "stated_on": ("date", _REQUIRED),
-    "topics": ("names", []),
-    "status": ("text", Status.UNCHECKED.value),
-    "status_note": ("text", ""),
-    "verdict": ("text", ""),
-    "internal_notes": ("text", ""),
-    "published": ("flag", False),
-    "counter_sources": ("tables", []),
+    "slug": (_text, _REQUIRED),
+    "article": (_text, _REQUIRED),
+    "speaker": (_line, _REQUIRED),
+    "statement": (_line, _REQUIRED),
+    "quote": (_text, _REQUIRED),
+    "stated_on": (_date, _REQUIRED),
+    "topics": (_names, ()),
+    "status": (_text, Status.UNCHECKED.value),
+    "status_note": (_text, ""),
+    "verdict": (_text, ""),
+    "internal_notes": (_text, ""),
+    "published": (_flag, False),
+    "counter_sources": (_tables, []),
 }
 _COUNTER_SOURCE_FIELDS = {
-    "stance": ("text", _REQUIRED),
-    "article": ("text", ""),
-    "title": ("text", ""),
-    "publisher": ("text", ""),
-    "url": ("url", ""),
-    "published_on": ("date", None),
-    "note": ("text", ""),
+    "stance": (_text, _REQUIRED),
+    "article": (_text, ""),
+    "title": (_line, ""),
+    "publisher": (_line, ""),
+    "url": (_url, ""),
+    "published_on": (_date, None),
+    "note": (_text, ""),
 }
-_SECTIONS = {"outlets", "speakers", "articles", "claims"}
+_SECTIONS = ("outlets", "speakers", "articles", "claims")
 
 
 def _read_fields(table, where, fields):
@@ -225,23 +262,22 @@ def _read_fields(table, where, fields):
         raise ValueError(f"{where} must be a table")
     unknown = sorted(set(table) - set(fields))
     if unknown:
-        raise ValueError(f"{where}: unknown key {', '.join(unknown)} (known: {', '.join(fields)})")
+        raise ValueError(
+            f"{where}: unknown key {', '.join(map(repr, unknown))} (known: {', '.join(fields)})"
+        )
     values = {}
-    for key, (kind, default) in fields.items():
+    for key, (read, default) in fields.items():
         if key not in table:
             if default is _REQUIRED:
                 raise ValueError(f"{where}: {key} is missing")
             values[key] = default
             continue
-        value = table[key]
-        is_kind, description = _KINDS[kind]
-        if not is_kind(value):
-            raise ValueError(f"{where}: {key} must be {description}")
-        if isinstance(value, str):
-            value = value.strip()
-            if default is _REQUIRED and not value:
-                raise ValueError(f"{where}: {key} is empty")
-        values[key] = value
+        try:
+            values[key] = read(table[key])
+        except _Expected as expected:
+            raise ValueError(f"{where}: {key} must be {expected}") from None
+        if default is _REQUIRED and values[key] == "":
+            raise ValueError(f"{where}: {key} is empty")
     return values
 
 
@@ -249,7 +285,8 @@ def load_manifest(path):
     """Read and check the manifest at `path`; ManifestError when it cannot be used at all."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: editors on Windows save TOML with a byte order mark, which tomllib refuses.
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ManifestError("no such manifest file") from None
     except (OSError, UnicodeDecodeError) as error:
@@ -263,9 +300,11 @@ def load_manifest(path):
 
 
 def _manifest_from(data, path):
-    unknown = sorted(set(data) - _SECTIONS)
+    unknown = sorted(set(data) - set(_SECTIONS))
     if unknown:
-        raise ValueError(f"unknown section {', '.join(unknown)} (known: {', '.join(_SECTIONS)})")
+        raise ValueError(
+            f"unknown section {', '.join(map(repr, unknown))} (known: {', '.join(_SECTIONS)})"
+        )
     manifest = Manifest(path=path)
 
     outlets = data.get("outlets", {})
@@ -276,33 +315,37 @@ def _manifest_from(data, path):
         manifest.outlet_homepages[name] = values["homepage_url"]
 
     for index, table in enumerate(_array_of_tables(data, "speakers"), start=1):
-        values = _read_fields(table, f"speaker #{index}", _SPEAKER_FIELDS)
-        manifest.speakers.append(SpeakerEntry(**{**values, "aliases": tuple(values["aliases"])}))
+        manifest.speakers.append(
+            SpeakerEntry(**_read_fields(table, f"speaker #{index}", _SPEAKER_FIELDS))
+        )
 
     for index, table in enumerate(_array_of_tables(data, "articles"), start=1):
         file = _file_name(table, f"article #{index}", "file")
+        where = f"article entry for {file}"
         try:
-            entry = ArticleEntry(
-                **_read_fields(table, f"article entry for {file}", _ARTICLE_FIELDS)
-            )
+            entry = ArticleEntry(**_read_fields(table, where, _ARTICLE_FIELDS))
+            _check_bare_file_name(entry.file, f"{where}: file")
+            if file in manifest.articles:
+                raise ValueError("the file has two [[articles]] entries")
         except ValueError as error:
             manifest.problems.setdefault(file, []).append(str(error))
             continue
-        if file in manifest.articles:
-            manifest.problems.setdefault(file, []).append("the file has two [[articles]] entries")
         manifest.articles[file] = entry
 
-    slugs = set()
+    files_by_slug = {}
     for index, table in enumerate(_array_of_tables(data, "claims"), start=1):
         file = _file_name(table, f"claim #{index}", "article")
         try:
             claim = _claim_entry(table, index)
-            if claim.slug in slugs:
-                raise ValueError(f"claim {claim.slug!r}: another claim has the same slug")
+            if claim.slug in files_by_slug:
+                raise ValueError(
+                    f"claim {claim.slug!r}: a claim on {files_by_slug[claim.slug]} "
+                    "has the same slug"
+                )
         except ValueError as error:
             manifest.problems.setdefault(file, []).append(str(error))
             continue
-        slugs.add(claim.slug)
+        files_by_slug[claim.slug] = file
         manifest.claims.setdefault(file, []).append(claim)
     return manifest
 
@@ -318,13 +361,19 @@ def _file_name(table, where, key):
     """The article file an entry is about: its problems are reported against that file."""
     name = table.get(key) if isinstance(table, dict) else None
     if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"{where}: {key} (the article's file name) is missing")
-    return name.strip()
+        raise ValueError(f"{where}: {key} must be the article's file name")
+    return Path(name.strip()).name
+
+
+def _check_bare_file_name(name, where):
+    if Path(name).name != name or "\\" in name:
+        raise ValueError(f"{where} must be a file name without folders, not {name!r}")
 
 
 def _claim_entry(table, index):
     where = f"claim {table['slug']!r}" if isinstance(table.get("slug"), str) else f"claim #{index}"
     values = _read_fields(table, where, _CLAIM_FIELDS)
+    _check_bare_file_name(values["article"], f"{where}: article")
     if values["status"] not in Status.values:
         raise ValueError(
             f"{where}: unknown status {values['status']!r} (one of: {', '.join(Status.values)})"
@@ -337,22 +386,15 @@ def _claim_entry(table, index):
             f"{where}: the slug must be lower-case letters, digits and hyphens, "
             f"at most {max_slug_length} characters"
         )
-    counter_sources = []
-    for number, source in enumerate(values["counter_sources"], start=1):
-        source_values = _read_fields(
-            source, f"{where}, counter-source #{number}", _COUNTER_SOURCE_FIELDS
-        )
-        counter_sources.append(_counter_source_entry(source_values, f"{where}, counter-source"))
-    return ClaimEntry(
-        **{
-            **values,
-            "topics": tuple(values["topics"]),
-            "counter_sources": tuple(counter_sources),
-        }
+    counter_sources = tuple(
+        _counter_source_entry(source, f"{where}, counter-source #{number}")
+        for number, source in enumerate(values["counter_sources"], start=1)
     )
+    return ClaimEntry(**{**values, "counter_sources": counter_sources})
 
 
-def _counter_source_entry(values, where):
+def _counter_source_entry(table, where):
+    values = _read_fields(table, where, _COUNTER_SOURCE_FIELDS)
     if values["stance"] not in Stance.values:
         raise ValueError(
             f"{where}: unknown stance {values['stance']!r} (one of: {', '.join(Stance.values)})"
@@ -362,6 +404,8 @@ def _counter_source_entry(values, where):
         raise ValueError(f"{where}: give an article file or an external document, not both")
     if not values["article"] and not values["title"]:
         raise ValueError(f"{where}: give an article file, or an external document's title")
+    if values["article"]:
+        _check_bare_file_name(values["article"], f"{where}: article")
     return CounterSourceEntry(**values)
 
 
@@ -372,7 +416,6 @@ def _counter_source_entry(values, where):
 class FileResult:
     """What importing one file did."""
 
-    article: Article
     outcome: Outcome
     claims_created: int
     claims_kept: int  # Claims already imported (by slug): left as editors may have changed them.
@@ -382,29 +425,39 @@ class FileResult:
 class ManifestImporter:
     """Imports article files with the claims a manifest curates for them.
 
-    `batch` names every file of this run: a counter-source may cite an article
+    `batch` lists every file of this run: a counter-source may cite an article
     that is imported later in the run; link_pending() adds those at the end.
     """
 
     def __init__(self, manifest=None, *, batch=()):
         self.manifest = manifest or Manifest()
-        self.batch = {Path(path).name for path in batch}
+        self._batch_names = {Path(path).name for path in batch}
+        self._folders = {Path(path).parent for path in batch}
+        if self.manifest.path:
+            self._folders.add(self.manifest.path.parent)
         self._pending = []  # (claim, CounterSourceEntry, the claim's file name)
 
     def missing_files(self):
-        """Files the manifest describes that exist neither beside it nor in this run."""
-        folder = self.manifest.path.parent if self.manifest.path else None
+        """Files the manifest describes that are neither in this run nor beside its files."""
         return [
             name
             for name in self.manifest.files_named()
-            if name not in self.batch and not (folder and (folder / name).is_file())
+            if name not in self._batch_names
+            and not any(_is_file(folder / name) for folder in self._folders)
         ]
 
     def import_file(self, path):
         """Import one file and its claims, all or nothing; ArticleImportError says why not."""
         pending = []
-        with transaction.atomic():
-            result = self._import_file(path, pending)
+        try:
+            with transaction.atomic():
+                result = self._import_file(path, pending)
+        except DatabaseError as error:
+            # Rows are checked before they are saved, so the database should refuse none;
+            # should it refuse one (PostgreSQL enforces more than SQLite), this file fails
+            # and the others still import.
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise ArticleImportError(f"the database refused it: {reason}") from None
         # Only now: had the file failed, its claims would not exist to link.
         self._pending.extend(pending)
         return result
@@ -421,7 +474,7 @@ class ManifestImporter:
             ArticleDetails(
                 published_on=_publication_date(parsed, entry),
                 url=entry.url,
-                outlet=entry.outlet,
+                outlet=outlet,
                 outlet_homepage_url=self.manifest.homepage_of(outlet) if outlet else "",
             ),
         )
@@ -429,12 +482,12 @@ class ManifestImporter:
             _check_quotes_still_occur(article)
         created = kept = 0
         for claim_entry in self.manifest.claims.get(name, []):
-            if Claim.objects.filter(slug=claim_entry.slug).exists():
+            if _already_imported(claim_entry, article):
                 kept += 1
             else:
                 self._create_claim(claim_entry, article, pending)
                 created += 1
-        return FileResult(article, outcome, created, kept, parsed.repairs)
+        return FileResult(outcome, created, kept, parsed.repairs)
 
     def link_pending(self):
         """Add the counter-sources that cite articles imported after their claim's.
@@ -443,18 +496,13 @@ class ManifestImporter:
         """
         failures = []
         for claim, entry, file_name in self._pending:
+            where = f"claim {claim.slug!r}: its counter-source {entry.article}"
             cited = Article.objects.filter(seed_file=entry.article).first()
             if cited is None:
-                failures.append(
-                    (
-                        file_name,
-                        f"claim {claim.slug!r}: its counter-source {entry.article} "
-                        "was not imported, so the claim was imported without it",
-                    )
-                )
+                reason = f"{where} was not imported, so the claim was imported without it"
+                failures.append((file_name, reason))
                 continue
-            with transaction.atomic():
-                _create_counter_source(claim, entry, cited)
+            _create_counter_source(claim, entry, cited, where)
         self._pending.clear()
         return failures
 
@@ -475,32 +523,38 @@ class ManifestImporter:
             verdict=entry.verdict,
             internal_notes=entry.internal_notes,
         )
-        _validate(claim, where)
+        _check_fields(claim, where)
         claim.save()
-        claim.topics.set([_topic(name) for name in entry.topics])
+        claim.topics.set([_topic(name, where) for name in entry.topics])
         if entry.status != Status.UNCHECKED:
             claim.change_status(entry.status, note=entry.status_note, by=None)
         if entry.published:
             # After the status change, so the history does not list it as a correction.
             claim.publish()
+        where_source = f"{where}, counter-source"
         for source in entry.counter_sources:
             cited = None
             if source.article:
                 cited = Article.objects.filter(seed_file=source.article).first()
-                if cited is None and source.article in self.batch:
+                if cited is None and source.article in self._batch_names:
                     pending.append((claim, source, article.seed_file))
                     continue
                 if cited is None:
                     raise ManifestEntryError(
-                        f"{where}: its counter-source {source.article} is neither imported "
+                        f"{where_source} {source.article} is neither imported "
                         "nor among the files being imported"
                     )
-            _create_counter_source(claim, source, cited, where=where)
-        return claim
+            _create_counter_source(claim, source, cited, where_source)
 
     def _speaker(self, name, where):
         """The speaker called `name` (or an alias of it), created from the manifest if new."""
-        entry = self.manifest.speaker_named(name)
+        entries = self.manifest.speakers_named(name)
+        if len({entry.name for entry in entries}) > 1:
+            raise ManifestEntryError(
+                f"{where}: speaker {name!r} could be any of the [[speakers]] "
+                + ", ".join(entry.name for entry in entries)
+            )
+        entry = entries[0] if entries else None
         for candidate in [name, *([entry.name, *entry.aliases] if entry else [])]:
             found = list(Speaker.objects.matching(candidate))
             if len(found) > 1:
@@ -512,12 +566,22 @@ class ManifestImporter:
             raise ManifestEntryError(
                 f"{where}: unknown speaker {name!r} (add them to the manifest's [[speakers]])"
             )
-        return Speaker.objects.create(
+        speaker = Speaker(
             name=entry.name,
             role=entry.role,
             affiliation=entry.affiliation,
             aliases="\n".join(entry.aliases),
         )
+        _check_fields(speaker, f"{where}: speaker {entry.name!r}")
+        speaker.save()
+        return speaker
+
+
+def _is_file(path):
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # A name too long, or with a NUL, names no file.
+        return False
 
 
 def _publication_date(parsed, entry):
@@ -541,6 +605,19 @@ def _publication_date(parsed, entry):
     return parsed.publication_date(entry.year)
 
 
+def _already_imported(entry, article):
+    """Whether the claim was imported before; its slug on another article is a mistake."""
+    existing = Claim.objects.filter(slug=entry.slug).select_related("article").first()
+    if existing is None:
+        return False
+    if existing.article_id != article.pk:
+        other = existing.article.seed_file or repr(existing.article.title)
+        raise ManifestEntryError(
+            f"claim {entry.slug!r}: the slug is taken by a claim on another article ({other})"
+        )
+    return True
+
+
 def _check_quotes_still_occur(article):
     lost = [
         claim.slug
@@ -553,11 +630,16 @@ def _check_quotes_still_occur(article):
         )
 
 
-def _topic(name):
-    return Topic.objects.filter(name__iexact=name).first() or Topic.objects.create(name=name)
+def _topic(name, where):
+    topic = Topic.objects.filter(name__iexact=name).first()
+    if topic is None:
+        topic = Topic(name=name)
+        _check_fields(topic, f"{where}: topic {name!r}")
+        topic.save()
+    return topic
 
 
-def _create_counter_source(claim, entry, cited, *, where=""):
+def _create_counter_source(claim, entry, cited, where):
     source = CounterSource(
         claim=claim,
         article=cited,
@@ -568,17 +650,10 @@ def _create_counter_source(claim, entry, cited, *, where=""):
         stance=entry.stance,
         note=entry.note,
     )
-    _validate(source, where or f"claim {claim.slug!r}, counter-source")
+    _check_fields(source, where)
     source.save()
-    return source
 
 
-def _validate(instance, where):
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        messages = [
-            f"{name}: {' '.join(problems)}" if name != "__all__" else " ".join(problems)
-            for name, problems in error.message_dict.items()
-        ]
-        raise ManifestEntryError(f"{where}: {'; '.join(messages)}") from None
+def _check_fields(instance, where):
+    if problems := validation_problems(instance):
+        raise ManifestEntryError(f"{where}: {problems}")

@@ -12,12 +12,16 @@ the file name, so that importing the same file again changes nothing.
 This module knows nothing of claims or of the manifest that describes them.
 """
 
+import codecs
+import dataclasses
 import datetime
 import enum
 import hashlib
 import re
-from dataclasses import dataclass
+import unicodedata
 from pathlib import Path
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from sources.models import Article, Outlet
 
@@ -32,7 +36,7 @@ class Outcome(enum.StrEnum):
     UNCHANGED = "unchanged"
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class ParsedArticle:
     """What a scraped text says about itself."""
 
@@ -65,23 +69,16 @@ class ParsedArticle:
 
     def disagreement_with(self, date):
         """Why `date` cannot be this text's date (e.g. "the text says May 14"), or ""."""
-        given = [
-            (self.year, date.year),
-            (self.month, date.month),
-            (self.day, date.day),
-        ]
+        given = [(self.year, date.year), (self.month, date.month), (self.day, date.day)]
         if all(found is None or found == wanted for found, wanted in given):
             return ""
-        return f"the text says {self._date_as_given()}"
-
-    def _date_as_given(self):
         month = _MONTH_NAMES[self.month - 1] if self.month else "?"
         day = f" {self.day}" if self.day else ""
         year = f", {self.year}" if self.year else ""
-        return f"{month}{day}{year}"
+        return f"the text says {month}{day}{year}"
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class ArticleDetails:
     """What a manifest adds to a parsed article: what the text itself does not say."""
 
@@ -93,21 +90,38 @@ class ArticleDetails:
 
 # --- Reading files ----------------------------------------------------------------------------
 
+_FILE_NAME_MAX_LENGTH = Article._meta.get_field("seed_file").max_length
+
 
 def read_article_file(path):
     """Parse the file at `path`; ArticleImportError when it is not an article we can read."""
     path = Path(path)
+    _check_file_name(path.name)
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ArticleImportError(f"cannot read the file ({error.strerror})") from None
+        raise ArticleImportError(f"cannot read the file ({error.strerror or error})") from None
     return parse_article(decode_article(data), path.name)
+
+
+def _check_file_name(name):
+    """An article is known by its file name, so the name must be storable and printable."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ArticleImportError("the file name is not valid UTF-8; rename the file") from None
+    if any(unicodedata.category(char) == "Cc" for char in name):
+        raise ArticleImportError("the file name contains control characters; rename the file")
+    if len(name) > _FILE_NAME_MAX_LENGTH:
+        raise ArticleImportError(
+            f"the file name is longer than {_FILE_NAME_MAX_LENGTH} characters; rename the file"
+        )
 
 
 def decode_article(data):
     """The text of a file's bytes, exactly: UTF-8 decoding keeps every byte (a BOM included)."""
-    if not data.strip():
-        raise ArticleImportError("the file is empty")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ArticleImportError("the file is UTF-16 text; save it as UTF-8")
     if b"\x00" in data:
         raise ArticleImportError("the file is binary, not text")
     try:
@@ -116,6 +130,8 @@ def decode_article(data):
         raise ArticleImportError(
             f"the file is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})"
         ) from None
+    if not _INVISIBLE.sub("", text).strip():
+        raise ArticleImportError("the file is empty")
     controls = sum(1 for char in text if ord(char) < 32 and char not in "\t\n\r\f\v")
     if controls > len(text) // 100:
         raise ArticleImportError("the file is binary, not text")
@@ -123,6 +139,15 @@ def decode_article(data):
 
 
 # --- Parsing ----------------------------------------------------------------------------------
+
+
+def _set_of_words(text):
+    return frozenset(text.split())
+
+
+def _set_of_phrases(text):
+    return frozenset(phrase.strip() for phrase in text.split(",") if phrase.strip())
+
 
 _MONTH_NAMES = [
     "January",
@@ -138,75 +163,11 @@ _MONTH_NAMES = [
     "November",
     "December",
 ]
-_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, start=1)}
-_MONTHS.update({name[:3]: number for name, number in list(_MONTHS.items())})
-_MONTHS["Sept"] = 9
-_MONTH = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTHS = {name.casefold(): number for number, name in enumerate(_MONTH_NAMES, start=1)}
+_MONTHS |= {name[:3]: number for name, number in _MONTHS.items()} | {"sept": 9}
+# Agencies print months in capitals too ("JUN 3, 20:15").
+_MONTH = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 
-# The place that opens a story, with a date and the agency's name:
-# "SOCHI, May 14. /TASS/.", "MOSCOW (Sputnik) —", "WASHINGTON DC (RIA Novosti):".
-_DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]*)*)"
-    rf"(?:,\s*(?P<date>(?P<month_a>{_MONTH})\s+(?P<day_a>\d{{1,2}})"
-    rf"|(?P<day_b>\d{{1,2}})\s+(?P<month_b>{_MONTH}))\.?\s*(?:/(?P<slashed>[^/]{{2,40}})/|[—–-])?"
-    r"|\s*\((?P<bracketed>[^()]{2,40})\)\s*[:—–-])"
-)
-
-# Lines that give the time of publication; they are read, never displayed.
-_TIMESTAMPS = [
-    # TASS: "May 29, 19:50 UTC+3 MINSK", "Russian Politics & Diplomacy July 08, 2021, 8:44"
-    re.compile(
-        rf"^(?:[^.!?]{{1,60}}?\s+)?(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}),"
-        r"(?:\s+(?P<year>\d{4}),)?\s+\d{1,2}:\d{2}(?:\s+UTC[+-]\d{1,2})?"
-        r"(?:\s+(?P<place>[A-Z][A-Z .'-]*))?$"
-    ),
-    # "28 Jul 2021, 18:33"
-    re.compile(
-        rf"^(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\s+(?P<year>\d{{4}}),?\s+\d{{1,2}}:\d{{2}}$"
-    ),
-    # Sputnik: "01:42 GMT 08.07.2021 (Updated: 13:20 GMT 06.08.2022)", day first.
-    re.compile(
-        r"^\d{1,2}:\d{2}\s+(?:GMT|UTC|MSK)(?:[+-]\d{1,2})?\s+"
-        r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?:\s+\(Updated:[^)]*\))?$"
-    ),
-]
-
-# Widgets, navigation and comment prompts, compared without case or surrounding symbols.
-_FURNITURE = {
-    "all news",
-    "subscribe",
-    "newsfeed",
-    "leave a comment",
-    "to participate in the discussion",
-    "log in or register",
-    "loader",
-    "chats",
-    "comments",
-    "share",
-    "read also",
-    "read more",
-    "read more on the site",
-    "back to main page",
-    "topics",
-    "updated at",
-    "advertisement",
-    "related stories",
-    "most read",
-}
-# Labels that introduce a link to another story: on their own line, or before it ("READ MORE: ...").
-_LINK_LABEL = re.compile(r"^(?:read also|read more|see also|also read)\b\s*:?", re.IGNORECASE)
-# TASS prints the story's section above its timestamp.
-_SECTIONS = {
-    "russian politics & diplomacy",
-    "world",
-    "business & economy",
-    "military & defense",
-    "science & space",
-    "emergencies",
-    "society & culture",
-    "sports",
-    "press review",
-}
 _OUTLET_NAMES = {
     "tass": "TASS",
     "sputnik": "Sputnik",
@@ -216,106 +177,137 @@ _OUTLET_NAMES = {
     "rt": "RT",
     "interfax": "Interfax",
 }
+
+_AGENCIES = "|".join(map(re.escape, _OUTLET_NAMES))
+# The place, date and agency that open a story.
+_DATELINE = re.compile(
+    rf"""
+    ^(?:
+        (?P<place>[A-Z][A-Z.'’-]+(?:\ [A-Z][A-Z.'’-]*)*      # MOSCOW, ST. PETERSBURG
+            (?:,\s*[A-Z][A-Z.]+(?=,))?)                     # WASHINGTON, D.C.
+        (?:,\s*(?:(?P<month_a>{_MONTH})\s+(?P<day_a>\d{{1,2}})  # , June 3
+                |(?P<day_b>\d{{1,2}})\s+(?P<month_b>{_MONTH}))  # , 3 June
+            (?:,\s*(?P<year>\d{{4}}))?)?                      # , 2021
+        \.?\s*
+    )?
+    (?:/(?P<slashed>[^/]{{2,40}})/                             # /TASS/
+      |\((?P<bracketed>[^()]{{2,40}})\)(?:,[^.:—–-]{{1,60}})?\s*[:—–-]  # (Sputnik), Jane Doe —
+      |[—–-]\s*(?P<dashed>(?i:{_AGENCIES}))\b                   # - RIA Novosti.
+    )?
+    """,
+    re.VERBOSE,
+)
+
+# Lines that give the time of publication; they are read, never displayed.
+_TIMESTAMPS = [
+    # TASS: "May 29, 19:50 UTC+3 MINSK", "Russian Politics & Diplomacy July 08, 2021, 8:44"
+    re.compile(
+        rf"^(?:[^.!?]{{1,60}}?\s+)?(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}),"
+        r"(?:\s+(?P<year>\d{4}),)?\s+\d{1,2}:\d{2}(?:\s+UTC[+-]\d{1,2})?"
+        r"(?:\s+(?P<place>[A-Z][A-Z .'-]{0,60}))?$"
+    ),
+    # "28 Jul 2021, 18:33", "3 JUN, 20:15"
+    re.compile(
+        rf"^(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})(?:\s+(?P<year>\d{{4}}))?,?"
+        r"\s+\d{1,2}:\d{2}$"
+    ),
+    # Sputnik: "01:42 GMT 08.07.2021 (Updated: 13:20 GMT 06.08.2022)"; RIA Novosti:
+    # "19:40 03/06/2013". Day first.
+    re.compile(
+        r"^\d{1,2}:\d{2}(?:\s+(?:GMT|UTC|MSK)(?:[+-]\d{1,2})?)?\s+"
+        r"(?P<day>\d{1,2})(?P<separator>[./])(?P<month>\d{1,2})(?P=separator)(?P<year>\d{4})"
+        r"(?:\s+\(Updated:[^)]*\))?$"
+    ),
+]
+
+# Site names, navigation, widgets and comment prompts, compared without case or surrounding
+# symbols: no headline or paragraph is ever just one of these. With TASS's sections, which
+# it prints beside a story's timestamp.
+_FURNITURE = _set_of_phrases(
+    """
+    russian news agency, all news, latest news, news, newsfeed, home, menu, search, world,
+    russia, international, analysis, opinion, multimedia, video, photo, podcasts, topics, tags,
+    subscribe, share, print, copy link, add to favorites, advertisement, updated at,
+    leave a comment, to participate in the discussion, log in or register, loader, chats,
+    comments, read also, read more, read more on the site, related stories, most read,
+    back to main page, russian politics & diplomacy, business & economy, military & defense,
+    science & space, emergencies, society & culture, sports, press review
+    """
+) | set(_OUTLET_NAMES)
+# Labels that introduce a link to another story: on their own line, or before it ("READ MORE: ...").
+_LINK_LABEL = re.compile(
+    r"^(?:read also|read more|see also|also read|also on (?:sputnik|tass|ria novosti)|related)"
+    r"\b\s*:?",
+    re.IGNORECASE,
+)
+# Invitations to follow the agency elsewhere: "Follow Sputnik on Telegram".
+_SOCIAL_PROMPT = re.compile(
+    r"^(?:follow|join|subscribe to)\b.{0,40}\b(?:telegram|twitter|facebook|vk|youtube|rumble|"
+    r"channel|newsletter)\b",
+    re.IGNORECASE,
+)
 # Sputnik's image captions end with its name; its own photos link to its media bank.
 _SPUTNIK_CAPTION = re.compile(r"\s[-–—]\s*Sputnik(?: International)?$")
 _SPUTNIK_OWN_PHOTO = re.compile(r"^©\s*Sputnik\b.*mediabank", re.IGNORECASE)
+# Credits without a ©: "Photo: Valery Sharifulin/TASS".
+_PHOTO_LABEL = re.compile(r"(?:photo|image|video)(?: by)?\s*:", re.IGNORECASE)
 # A headline that credits its source after a dash: "Russia ready for ... with US — diplomat".
 _DASH_ATTRIBUTION = re.compile(r"\s[—–-]\s+[^\s—–-]+(?:\s+[^\s—–-]+){0,2}$")
-_MINOR_WORDS = {
-    "a",
-    "an",
-    "and",
-    "as",
-    "at",
-    "but",
-    "by",
-    "for",
-    "from",
-    "in",
-    "into",
-    "nor",
-    "of",
-    "on",
-    "or",
-    "over",
-    "per",
-    "the",
-    "to",
-    "via",
-    "vs",
-    "with",
-}
+_MINOR_WORDS = _set_of_words(
+    "a an and as at but by for from in into nor of on or over per the to via vs with"
+)
 _WORD = re.compile(r"[^\W\d_]+")
+# From the first letter or digit to the last: found without the backtracking that
+# stripping symbols from both ends with one regex costs on a long line of them.
+_LETTERS_TO_LETTERS = re.compile(r"[^\W_](?:.*[^\W_])?")
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"\s+")
 _CLOSING_MARKS = "\"'”’»)] "
+# "U.S." ends a headline without ending a sentence.
+_INITIALS_AT_END = re.compile(r"\b(?:[A-Z]\.){2,}$")
 _HEADING_MAX_WORDS = 20
+_LIST_ITEM = re.compile(r"(?:[-–—•*·]|\d{1,2}[.)])\s")  # "- a hotline", "2. Talks"
+_BROKEN_AT_END = re.compile(r"[^\W\d_]-$")  # "cyber-", wrapped before "security"
+_PLACE_MAX_LENGTH = 60  # A longer run of capitals opens body text, not a dateline.
 _TITLE_MAX_LENGTH = Article._meta.get_field("title").max_length
 
 
-@dataclass
+@dataclasses.dataclass(frozen=True)
 class _Line:
     text: str
     starts_block: bool  # A blank line comes before it.
 
 
+@dataclasses.dataclass(frozen=True)
+class _Filing:
+    """Where and when a dateline or timestamp says the story was filed, and by which agency."""
+
+    place: str = ""
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    outlet: str = ""
+
+
 def parse_article(raw_text, filename):
     """Find the title, outlet, dateline, date and display text of a scraped article.
 
-    Raises ArticleImportError when the text has no title or no body.
+    Raises ArticleImportError when the text has no title or no body, or is not in a
+    Latin script (lines in other scripts are dropped as stray headings).
     """
-    lines = _lines(raw_text)
-    title = None
-    kept = []  # Body lines, in order.
-    credits = []  # Photo credits seen so far (captions repeat their text).
-    expect_teaser = False  # Under a picture or a "Read also" label, a headline links elsewhere.
-    found_date = {}
-    stamp_place = ""
-
-    for line in lines:
-        text = line.text
-        if title is not None and _LINK_LABEL.match(text) and _is_heading_like(text):
-            expect_teaser = True
-            continue
-        if _is_furniture(text) or _is_foreign(text):
-            continue
-        stamp = _timestamp(text)
-        if stamp:
-            found_date = found_date or stamp
-            stamp_place = stamp_place or stamp.get("place", "")
-            if title is not None and kept and _is_section_label(kept[-1].text):
-                kept.pop()
-            continue
-        if _is_credit(text):
-            credits.append(text)
-            # A caption printed above its credit repeats part of the credit's text.
-            if kept and _repeats_credit(kept[-1].text, [text]):
-                kept.pop()
-            expect_teaser = True
-            continue
-        if _is_caption(text, credits):
-            expect_teaser = True
-            continue
-        if title is None:
-            title = text
-            continue
-        if _is_teaser(text, expect_teaser):
-            continue
-        expect_teaser = False
-        kept.append(line)
-
-    if title is None:
-        raise ArticleImportError("no title: the file has no text besides page furniture")
-    if len(title) > _TITLE_MAX_LENGTH or _DATELINE.match(title) or _ends_with_full_stop(title):
-        raise ArticleImportError("no title: the text starts with body text, not a headline")
-
-    paragraphs = _join_wrapped_lines(kept)
-    while paragraphs and _is_heading_like(paragraphs[-1]):
+    if _is_foreign(raw_text):
+        raise ArticleImportError(
+            "the text is mostly in a non-Latin script; the importer reads English articles"
+        )
+    page = _sort_lines(_lines(raw_text))
+    _check_title(page.title)
+    paragraphs = [line.text for line in _without_link_lists(_join_wrapped_lines(page.body))]
+    while paragraphs and _is_link_or_tag(paragraphs[-1]):
         paragraphs.pop()  # Tags and links after the story, not subheadings.
     if not paragraphs:
         raise ArticleImportError("no body: the file has a title but no article text")
 
-    vocabulary = words_of("\n".join([title, *paragraphs]))
+    vocabulary = words_of("\n".join([page.title, *paragraphs]))
     repairs = []
 
     def repaired(text):
@@ -323,22 +315,77 @@ def parse_article(raw_text, filename):
         repairs.extend(made)
         return text
 
-    title = repaired(title)
+    title = repaired(page.title)
     paragraphs = [repaired(paragraph) for paragraph in paragraphs]
-    dateline = next((m for p in paragraphs[:3] if (m := _DATELINE.match(p))), None)
-    year, month, day = _date_parts(found_date, dateline)
+    dateline = next(filter(None, map(_dateline, paragraphs[:3])), None)
+    # The timestamp's date is the fuller one (it can have the year); the dateline's place is.
+    dated = next(
+        (filing for filing in [*page.stamps[:1], dateline] if filing and filing.month), None
+    )
+    place = next(
+        (filing.place for filing in [dateline, *page.stamps] if filing and filing.place), ""
+    )
 
     return ParsedArticle(
         filename=filename,
         raw_text=raw_text,
         title=title,
         text="\n\n".join(paragraphs),
-        outlet=_find_outlet(dateline, credits, raw_text),
-        dateline=(dateline.group("place") if dateline else stamp_place).strip(),
-        year=year,
-        month=month,
-        day=day,
+        outlet=_find_outlet(dateline, page.credits, raw_text),
+        dateline=place,
+        year=dated and dated.year,
+        month=dated and dated.month,
+        day=dated and dated.day,
         repairs=tuple(repairs),
+    )
+
+
+@dataclasses.dataclass
+class _Page:
+    """A scraped text's lines sorted by what they are; furniture is left out."""
+
+    title: str | None = None
+    body: list[_Line] = dataclasses.field(default_factory=list)
+    credits: list[str] = dataclasses.field(default_factory=list)  # Captions repeat their text.
+    stamps: list[_Filing] = dataclasses.field(default_factory=list)
+
+
+def _sort_lines(lines):
+    page = _Page()
+    expect_teaser = False  # Under a picture or a "Read also" label, a headline links elsewhere.
+    for line in lines:
+        text = line.text
+        if page.title is not None and _LINK_LABEL.match(text) and _is_heading_like(text):
+            expect_teaser = True
+        elif _is_furniture(text) or _is_foreign(text):
+            pass  # Left out, like a stray heading from the page in another language.
+        elif stamp := _timestamp(text):
+            page.stamps.append(stamp)
+            if page.body and _is_section_label(page.body[-1].text):
+                page.body.pop()
+        elif _is_credit(text):
+            # A caption printed above its credit repeats part of the credit's text.
+            if page.body and _repeats_credit(page.body[-1].text, text):
+                page.body.pop()
+            page.credits.append(text)
+            expect_teaser = True
+        elif _is_caption(text, page.credits[-1] if page.credits else ""):
+            expect_teaser = True
+        elif page.title is None or _is_menu_above(page, line):
+            page.title = text
+        elif not _is_teaser(text, expect_teaser):
+            expect_teaser = False
+            page.body.append(line)
+    return page
+
+
+def _is_menu_above(page, line):
+    """Whether the title so far is a word or two of the site's menu, right above `line`."""
+    return (
+        not page.body
+        and len(page.title.split()) <= 2
+        and not line.starts_block
+        and _is_heading_like(line.text)
     )
 
 
@@ -354,60 +401,72 @@ def _lines(raw_text):
     return lines
 
 
+def _check_title(title):
+    if title is None:
+        raise ArticleImportError("no title: the file has no text besides page furniture")
+    if len(title) > _TITLE_MAX_LENGTH:
+        raise ArticleImportError(
+            f"no title: the first line is longer than a headline ({len(title)} characters)"
+        )
+    if _dateline(title) or _ends_with_full_stop(title):
+        raise ArticleImportError("no title: the text starts with body text, not a headline")
+
+
 def _bare(text):
     """The text without surrounding symbols and case: "/ Subscribe" and "Subscribe" match."""
-    return re.sub(r"^[\W_]+|[\W_]+$", "", text).casefold()
+    match = _LETTERS_TO_LETTERS.search(text)
+    return match.group().casefold() if match else ""
 
 
 def _is_furniture(text):
     bare = _bare(text)
-    return not bare or bare in _FURNITURE or text.isdigit()
+    return not bare or bare in _FURNITURE or text.isdigit() or bool(_SOCIAL_PROMPT.match(text))
 
 
 def _is_foreign(text):
-    """A line mostly in a non-Latin script: a stray heading from another language's page."""
-    letters = _WORD.findall(text)
-    letter_count = sum(len(word) for word in letters)
-    latin = sum(1 for char in "".join(letters) if char.isascii() or "\u00c0" <= char <= "\u024f")
-    return letter_count > 0 and latin * 2 < letter_count
+    """Whether `text` is mostly in a non-Latin script: in English articles, a stray heading."""
+    letters = "".join(_WORD.findall(text))
+    latin = sum(1 for char in letters if char.isascii() or "\u00c0" <= char <= "\u024f")
+    return latin * 2 < len(letters)
 
 
 def _timestamp(text):
+    """The _Filing of a line that gives the time of publication, or None for other lines."""
     for pattern in _TIMESTAMPS:
-        match = pattern.match(text)
-        if match:
+        if match := pattern.match(text):
             parts = match.groupdict()
-            month = _month_number(parts["month"])
-            if not month:
-                return None
-            found = {"month": month, "day": int(parts["day"])}
-            if parts.get("year"):
-                found["year"] = int(parts["year"])
-            if parts.get("place"):
-                found["place"] = parts["place"].strip()
-            return found
+            return _filing(parts.get("place"), parts.get("year"), parts["month"], parts["day"])
     return None
 
 
-def _date_parts(stamp, dateline):
-    """(year, month, day), each None when not given: the timestamp's, else the dateline's."""
-    date = dict(stamp)
-    if dateline and "month" not in date:
-        month = dateline.group("month_a") or dateline.group("month_b")
-        if month:
-            day = dateline.group("day_a") or dateline.group("day_b")
-            date.update(month=_month_number(month), day=int(day))
-    year, month, day = date.get("year"), date.get("month"), date.get("day")
-    if month and day and not _is_real_day(year, month, day):
-        return None, None, None
-    return year, month, day
+def _dateline(paragraph):
+    """The _Filing of the dateline that opens `paragraph`, or None when it has none."""
+    match = _DATELINE.match(paragraph)
+    credit = (match["slashed"] or match["bracketed"] or match["dashed"] or "").strip()
+    month, day = match["month_a"] or match["month_b"], match["day_a"] or match["day_b"]
+    place = match["place"] or ""
+    if not place and credit.casefold() not in _OUTLET_NAMES:
+        return None  # Without a place, only an agency's name makes a dateline.
+    if not (credit or month) or len(place) > _PLACE_MAX_LENGTH:
+        return None
+    filing = _filing(place, match["year"], month, day)
+    return dataclasses.replace(filing, outlet=_OUTLET_NAMES.get(credit.casefold(), credit))
+
+
+def _filing(place, year, month, day):
+    """A _Filing from the matched text; without the date when it names no real day."""
+    place = (place or "").strip()
+    month = month and _month_number(month)
+    if not (month and _is_real_day(year and int(year), month, int(day))):
+        return _Filing(place=place)
+    return _Filing(place=place, year=year and int(year), month=month, day=int(day))
 
 
 def _month_number(text):
     if text.isdigit():
         number = int(text)
         return number if 1 <= number <= 12 else None
-    return _MONTHS.get(text.rstrip("."))
+    return _MONTHS.get(text.rstrip(".").casefold())
 
 
 def _is_real_day(year, month, day):
@@ -419,7 +478,8 @@ def _is_real_day(year, month, day):
 
 
 def _is_section_label(text):
-    return _bare(text) in _SECTIONS or _is_heading_like(text) and len(text.split()) <= 6
+    """A short heading above a timestamp: the story's section, when TASS adds a new one."""
+    return _is_heading_like(text) and len(text.split()) <= 6
 
 
 def _is_credit(text):
@@ -427,17 +487,22 @@ def _is_credit(text):
 
     Credits often have the caption glued on; the whole line goes.
     """
-    return text.startswith(("©", "(c) ", "(C) ")) or "©" in text and not _ends_sentence(text)
+    return (
+        text.startswith(("©", "(c) ", "(C) "))
+        or bool(_PHOTO_LABEL.match(text))
+        or ("©" in text and not _ends_sentence(text))
+    )
 
 
-def _is_caption(text, credits):
-    return bool(_SPUTNIK_CAPTION.search(text)) or _repeats_credit(text, credits)
+def _is_caption(text, latest_credit):
+    """A caption: it credits Sputnik, or repeats the credit line just before it."""
+    return bool(_SPUTNIK_CAPTION.search(text)) or _repeats_credit(text, latest_credit)
 
 
-def _repeats_credit(text, credits):
+def _repeats_credit(text, credit):
     """Whether `text` is the caption that a credit line carries glued to it."""
     caption = _SPUTNIK_CAPTION.sub("", text).casefold()
-    return len(caption.split()) >= 4 and any(caption in credit.casefold() for credit in credits)
+    return len(caption.split()) >= 4 and caption in credit.casefold()
 
 
 def _is_teaser(text, expected):
@@ -462,7 +527,11 @@ def _ends_sentence(text):
 
 def _ends_with_full_stop(text):
     stripped = text.rstrip(_CLOSING_MARKS)
-    return stripped.endswith(".") and not stripped.endswith("..")
+    return (
+        stripped.endswith(".")
+        and not stripped.endswith("..")
+        and not _INITIALS_AT_END.search(stripped)
+    )
 
 
 def _is_heading_like(text):
@@ -472,33 +541,62 @@ def _is_heading_like(text):
 def _join_wrapped_lines(lines):
     """Paragraphs from lines: a line that continues an unfinished sentence joins it.
 
-    Scraped articles usually have a paragraph per line; a hard-wrapped one has a
-    line that starts in lower case right under a line that does not end a sentence.
+    Scraped articles usually have a paragraph per line. A line continues the one
+    above when that does not end a sentence and the line starts in lower case (no
+    paragraph does, so even after a blank line), or when it comes right under a
+    word broken with a hyphen or under more words than a subheading has ("...
+    spokesman Ned" / "Price said").
     """
     paragraphs = []
     for line in lines:
-        previous = paragraphs[-1] if paragraphs else ""
+        previous = paragraphs[-1].text if paragraphs else ""
+        broken_word = bool(_BROKEN_AT_END.search(previous))
         continues = (
             previous
-            and not line.starts_block
-            and line.text[0].islower()
             and not _ends_sentence(previous)
+            and (
+                line.text[0].islower()
+                or not line.starts_block
+                and (broken_word or len(previous.split()) > _HEADING_MAX_WORDS)
+            )
         )
         if not continues:
-            paragraphs.append(line.text)
-        elif re.search(r"[^\W\d_]-$", previous):
-            # Hyphenated at the line's end: the hyphen repair decides whether it stays.
-            paragraphs[-1] = previous + line.text
-        else:
-            paragraphs[-1] = f"{previous} {line.text}"
+            paragraphs.append(line)
+            continue
+        # After a hyphen the hyphen repair decides whether it stays.
+        joined = previous + line.text if broken_word else f"{previous} {line.text}"
+        paragraphs[-1] = dataclasses.replace(paragraphs[-1], text=joined)
     return paragraphs
 
 
+def _without_link_lists(paragraphs):
+    """Drop headings printed one under another: links to other stories, or tags.
+
+    A subheading stands alone above its paragraph.
+    """
+    runs = []
+    for paragraph in paragraphs:
+        previous = runs[-1][-1] if runs else None
+        if (
+            previous
+            and not paragraph.starts_block
+            and _is_link_or_tag(previous.text)
+            and _is_link_or_tag(paragraph.text)
+        ):
+            runs[-1].append(paragraph)
+        else:
+            runs.append([paragraph])
+    return [run[0] for run in runs if len(run) == 1]
+
+
+def _is_link_or_tag(text):
+    """A heading that is not an item of a list ("- a hotline"): it may link elsewhere."""
+    return _is_heading_like(text) and not _LIST_ITEM.match(text)
+
+
 def _find_outlet(dateline, credits, raw_text):
-    if dateline:
-        named = dateline.group("slashed") or dateline.group("bracketed")
-        if named:
-            return _OUTLET_NAMES.get(named.strip().casefold(), named.strip())
+    if dateline and dateline.outlet:
+        return dateline.outlet
     if any(_SPUTNIK_OWN_PHOTO.search(credit) for credit in credits) or re.search(
         r"[-–—]\s*Sputnik International\s*$", raw_text, re.MULTILINE
     ):
@@ -510,16 +608,11 @@ def _find_outlet(dateline, credits, raw_text):
 
 # --- Repairing hyphens that scraping put inside words -----------------------------------------
 
-
 # Words of one to three letters that stand on their own, so that a compound made
 # with them ("so-called", "all-out", "US-led", "sci-fi") is not mistaken for a
 # word broken in two. A piece of that length that is not here ("sph", "ned") is
 # a fragment of a word.
-def _word_list(text):
-    return frozenset(text.split())
-
-
-_SHORT_WORDS = _word_list(
+_SHORT_WORDS = _set_of_words(
     """
     ad ah am an as at aw ax be by do eh ex fi go ha he hi ho id if in is it la lo ma me mi my
     no of oh ok on op or ow ox pa pi so to uh um up us we wi ye yo
@@ -549,7 +642,7 @@ _SHORT_WORDS = _word_list(
 # Prefixes that take a hyphen in good English: "co-chair", "re-elected", "de-escalation".
 _PREFIXES = frozenset({"bi", "co", "de", "re", "ex", "pre", "non", "mid", "sub", "tri", "uni"})
 # Word endings that never stand alone, so a piece made of one is a broken word: "informa-tion".
-_BOUND_SUFFIXES = _word_list(
+_BOUND_SUFFIXES = _set_of_words(
     """
     tion tions sion sions ation ations ment ments ness ance ances ence ences ical ible ibly
     ably ized ised izing ising ously
@@ -633,7 +726,10 @@ def save_article(parsed, details=ArticleDetails()):
         raise ArticleImportError("no outlet: the text does not name one; give it in the manifest")
     if details.url and Article.objects.filter(url=details.url).exists():
         raise ArticleImportError(f"another article already has the URL {details.url}")
-    article = Article.objects.create(
+    if twin := Article.objects.filter(title=parsed.title, text=parsed.text).first():
+        source = f"from {twin.seed_file}" if twin.seed_file else f"as {twin.title!r}"
+        raise ArticleImportError(f"the same article is already imported {source}")
+    article = Article(
         outlet=_outlet(outlet_name, details.outlet_homepage_url),
         title=parsed.title,
         url=details.url,
@@ -644,14 +740,38 @@ def save_article(parsed, details=ArticleDetails()):
         seed_file=parsed.filename,
         content_hash=parsed.content_hash,
     )
+    _check_fields(article)
+    article.save()
     return article, Outcome.CREATED
 
 
 def _outlet(name, homepage_url):
     outlet = Outlet.objects.filter(name__iexact=name).first()
     if outlet is None:
-        return Outlet.objects.create(name=name, homepage_url=homepage_url)
-    if homepage_url and not outlet.homepage_url:
+        outlet = Outlet(name=name, homepage_url=homepage_url)
+        _check_fields(outlet, f"outlet {name!r}")
+    elif homepage_url and not outlet.homepage_url:
         outlet.homepage_url = homepage_url
-        outlet.save(update_fields=["homepage_url"])
+        _check_fields(outlet, f"outlet {name!r}")
+    else:
+        return outlet
+    outlet.save()
     return outlet
+
+
+def validation_problems(instance):
+    """What full_clean() finds wrong with `instance`, as one line; "" when nothing is."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        return "; ".join(
+            " ".join(messages) if field == NON_FIELD_ERRORS else f"{field}: {' '.join(messages)}"
+            for field, messages in error.message_dict.items()
+        )
+    return ""
+
+
+def _check_fields(instance, where=""):
+    """Refuse in words what the database would refuse with an error, or store cut short."""
+    if problems := validation_problems(instance):
+        raise ArticleImportError(f"{where}: {problems}" if where else problems)

@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import time
 from pathlib import Path
 
 import pytest
@@ -485,3 +486,476 @@ def test_refuses_what_is_not_text(data, reason):
 def test_refuses_a_text_without_title_or_body(raw, reason):
     with pytest.raises(ArticleImportError, match=reason):
         parse_article(raw, "bad.txt")
+
+
+# --- Articles in the agencies' styles that are not the seeds ------------------------------------
+
+TASS_FROM_WASHINGTON = (
+    "US, Russia to hold new round of strategic stability talks\n\n"
+    "World\n"
+    "June 03, 2021, 20:15 UTC+3 WASHINGTON\n\n"
+    "WASHINGTON, June 3. /TASS/. Washington and Moscow will hold a new round of talks, a State "
+    "Department spokesman said on Thursday.\n\n"
+    '"We expect the talks to be substantive," he said.\n\n'
+    "Read also\n\n"
+    "Kremlin says no date yet for Putin-Biden summit\n\n"
+    "The talks were last held in 2020.\n\n"
+    "Topics\n"
+    "Strategic stability\n"
+)
+TASS_WITH_CAPITAL_MONTH = (
+    "Russia proposes new pact on cyber threats\n"
+    "JUN 3, 20:15\n"
+    "MOSCOW, June 3. /TASS/. Russia has proposed a new pact, Deputy Foreign Minister Sergei "
+    "Ryabkov told reporters.\n"
+    "He said the pact would cover critical infrastructure.\n"
+)
+TASS_WITH_SECTION_ABOVE_HEADLINE = (
+    "Russian Politics & Diplomacy\n"
+    "June 3, 20:15 UTC+3\n"
+    "Moscow calls cyber talks with Washington productive\n\n"
+    "WASHINGTON, D.C., June 3. /TASS/. Russia regards the talks as productive, the envoy told "
+    "reporters.\n\n"
+    "He gave no details.\n"
+)
+SPUTNIK_FROM_MOSCOW = (
+    "Kremlin: Talks With US on Cyber Issues to Continue\n"
+    "14:02 GMT 03.06.2021\n"
+    "© Sputnik / Grigoriy Sysoev / Go to the mediabankKremlin spokesman Dmitry Peskov\n"
+    "Kremlin spokesman Dmitry Peskov - Sputnik International\n"
+    "Subscribe\n"
+    "MOSCOW (Sputnik) — The Kremlin expects talks with the United States on cybersecurity to "
+    "continue, spokesman Dmitry Peskov said on Thursday.\n"
+    '"We are ready to continue," Peskov said.\n'
+    "US Imposes New Sanctions on Russian Entities\n"
+    "The next round is planned for July.\n"
+)
+SPUTNIK_WITH_DATE_AND_INITIALS = (
+    "Russia ready for cyber talks with U.S.\n\n"
+    "MOSCOW, June 3 (Sputnik) - Russia is ready for talks, the Foreign Ministry said.\n\n"
+    "The ministry said the talks could start in July.\n"
+)
+SPUTNIK_WITH_BYLINE = (
+    "Russia, US Agree to Expand Cyber Dialogue\n\n"
+    "WASHINGTON (Sputnik), Jane Doe - Russia and the United States agreed to expand the "
+    "dialogue, a source said.\n\n"
+    "The source gave no details.\n"
+)
+RIA_WITH_DATE = (
+    "Russian envoy says US has not answered proposals\n\n"
+    "MOSCOW, June 3 (RIA Novosti) – The United States has not answered Russia's proposals, the "
+    "envoy said.\n\n"
+    "“We are still waiting,” he said.\n"
+)
+RIA_WITHOUT_PLACE = (
+    "Lavrov, Blinken to meet in Reykjavik\n\n"
+    "(RIA Novosti) – Foreign Minister Sergei Lavrov and Secretary of State Antony Blinken will "
+    "meet in Reykjavik, the ministry said.\n\n"
+    "The meeting is set for May 19.\n"
+)
+RIA_WITH_DASH_AND_SLASHED_DATE = (
+    "Lavrov and Blinken to meet on Wednesday\n"
+    "19:40 18/05/2021\n"
+    "MOSCOW, May 18 - RIA Novosti. Foreign Minister Sergei Lavrov and Secretary of State Antony "
+    "Blinken will meet in Reykjavik.\n\n"
+    "The meeting is set for May 19.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "title", "outlet", "dateline", "date_parts", "paragraphs"),
+    [
+        (
+            TASS_FROM_WASHINGTON,
+            "US, Russia to hold new round of strategic stability talks",
+            "TASS",
+            "WASHINGTON",
+            (2021, 6, 3),
+            [
+                "WASHINGTON, June 3. /TASS/. Washington and Moscow will hold a new round of "
+                "talks, a State Department spokesman said on Thursday.",
+                '"We expect the talks to be substantive," he said.',
+                "The talks were last held in 2020.",
+            ],
+        ),
+        (
+            TASS_WITH_CAPITAL_MONTH,
+            "Russia proposes new pact on cyber threats",
+            "TASS",
+            "MOSCOW",
+            (None, 6, 3),
+            [
+                "MOSCOW, June 3. /TASS/. Russia has proposed a new pact, Deputy Foreign Minister "
+                "Sergei Ryabkov told reporters.",
+                "He said the pact would cover critical infrastructure.",
+            ],
+        ),
+        (
+            TASS_WITH_SECTION_ABOVE_HEADLINE,
+            "Moscow calls cyber talks with Washington productive",
+            "TASS",
+            "WASHINGTON, D.C.",
+            (None, 6, 3),
+            [
+                "WASHINGTON, D.C., June 3. /TASS/. Russia regards the talks as productive, the "
+                "envoy told reporters.",
+                "He gave no details.",
+            ],
+        ),
+        (
+            SPUTNIK_FROM_MOSCOW,
+            "Kremlin: Talks With US on Cyber Issues to Continue",
+            "Sputnik",
+            "MOSCOW",
+            (2021, 6, 3),
+            [
+                "MOSCOW (Sputnik) — The Kremlin expects talks with the United States on "
+                "cybersecurity to continue, spokesman Dmitry Peskov said on Thursday.",
+                '"We are ready to continue," Peskov said.',
+                "The next round is planned for July.",
+            ],
+        ),
+        (
+            SPUTNIK_WITH_DATE_AND_INITIALS,
+            "Russia ready for cyber talks with U.S.",
+            "Sputnik",
+            "MOSCOW",
+            (None, 6, 3),
+            [
+                "MOSCOW, June 3 (Sputnik) - Russia is ready for talks, the Foreign Ministry said.",
+                "The ministry said the talks could start in July.",
+            ],
+        ),
+        (
+            SPUTNIK_WITH_BYLINE,
+            "Russia, US Agree to Expand Cyber Dialogue",
+            "Sputnik",
+            "WASHINGTON",
+            (None, None, None),
+            [
+                "WASHINGTON (Sputnik), Jane Doe - Russia and the United States agreed to expand "
+                "the dialogue, a source said.",
+                "The source gave no details.",
+            ],
+        ),
+        (
+            RIA_WITH_DATE,
+            "Russian envoy says US has not answered proposals",
+            "RIA Novosti",
+            "MOSCOW",
+            (None, 6, 3),
+            [
+                "MOSCOW, June 3 (RIA Novosti) – The United States has not answered Russia's "
+                "proposals, the envoy said.",
+                "“We are still waiting,” he said.",
+            ],
+        ),
+        (
+            RIA_WITHOUT_PLACE,
+            "Lavrov, Blinken to meet in Reykjavik",
+            "RIA Novosti",
+            "",
+            (None, None, None),
+            [
+                "(RIA Novosti) – Foreign Minister Sergei Lavrov and Secretary of State Antony "
+                "Blinken will meet in Reykjavik, the ministry said.",
+                "The meeting is set for May 19.",
+            ],
+        ),
+        (
+            RIA_WITH_DASH_AND_SLASHED_DATE,
+            "Lavrov and Blinken to meet on Wednesday",
+            "RIA Novosti",
+            "MOSCOW",
+            (2021, 5, 18),
+            [
+                "MOSCOW, May 18 - RIA Novosti. Foreign Minister Sergei Lavrov and Secretary of "
+                "State Antony Blinken will meet in Reykjavik.",
+                "The meeting is set for May 19.",
+            ],
+        ),
+    ],
+    ids=[
+        "tass-washington",
+        "tass-capital-month",
+        "tass-section-above-headline",
+        "sputnik-moscow",
+        "sputnik-dated-initials",
+        "sputnik-byline",
+        "ria-dated",
+        "ria-no-place",
+        "ria-dash-slashed-date",
+    ],
+)
+def test_reads_new_articles_in_each_agencys_style(
+    raw, title, outlet, dateline, date_parts, paragraphs
+):
+    parsed = parse_article(raw, "new.txt")
+
+    assert parsed.title == title
+    assert parsed.outlet == outlet
+    assert parsed.dateline == dateline
+    assert (parsed.year, parsed.month, parsed.day) == date_parts
+    assert parsed.text.split("\n\n") == paragraphs
+
+
+def test_a_bracket_opening_a_paragraph_names_an_outlet_only_after_a_place_or_as_an_agency():
+    raw = (
+        "Kremlin comments on the talks\n\n"
+        "(Updated) - The Kremlin commented on the talks on Friday.\n\n"
+        "NATO (North Atlantic Treaty Organization) said nothing.\n"
+    )
+
+    parsed = parse_article(raw, "plain.txt")
+
+    assert parsed.outlet == ""
+    assert parsed.dateline == ""
+
+
+def test_an_impossible_date_is_not_taken_but_its_timestamp_line_still_goes():
+    raw = (
+        "Kremlin comments on the talks\n"
+        "01:42 GMT 31.02.2021\n"
+        "MOSCOW (Sputnik) — The Kremlin commented on the talks.\n"
+    )
+
+    parsed = parse_article(raw, "impossible.txt")
+
+    assert (parsed.year, parsed.month, parsed.day) == (None, None, None)
+    assert parsed.text == "MOSCOW (Sputnik) — The Kremlin commented on the talks."
+
+
+def test_joins_a_hard_wrapped_line_that_breaks_before_a_name():
+    raw = (
+        "US, Russia to hold new round of strategic stability talks\n\n"
+        "WASHINGTON, June 3. /TASS/. Washington and Moscow will hold a new round\n"
+        "of strategic stability talks in Geneva, State Department spokesman Ned\n"
+        "Price said on Thursday.\n\n"
+        "Positive signs\n"
+        "The next round is planned for July.\n"
+    )
+
+    parsed = parse_article(raw, "wrapped.txt")
+
+    assert parsed.text.split("\n\n") == [
+        "WASHINGTON, June 3. /TASS/. Washington and Moscow will hold a new round of strategic "
+        "stability talks in Geneva, State Department spokesman Ned Price said on Thursday.",
+        "Positive signs",  # A subheading is not a wrapped line.
+        "The next round is planned for July.",
+    ]
+
+
+# --- Messy bytes --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "mess",
+    [
+        lambda text: text.replace("\n", "\r\n"),
+        lambda text: text.replace("\n", "\r"),
+        lambda text: "\ufeff" + text,
+        lambda text: text.replace(" ", "\t"),
+        lambda text: text.replace(" ", "\u00a0"),
+        lambda text: text.replace("\n", " \t \u00a0\n"),
+        lambda text: text.replace("\n", "\n    "),
+        lambda text: text.replace("talks", "talks\u200b"),
+    ],
+    ids=["crlf", "cr", "bom", "tabs", "nbsp", "trailing-space", "indented", "zero-width"],
+)
+def test_messy_white_space_reads_like_the_clean_text(mess):
+    clean = parse_article(TASS_FROM_WASHINGTON, "clean.txt")
+    data = mess(TASS_FROM_WASHINGTON).encode("utf-8")
+
+    parsed = parse_article(decode_article(data), "messy.txt")
+
+    assert parsed.raw_text.encode("utf-8") == data
+    assert (parsed.title, parsed.text, parsed.outlet, parsed.dateline) == (
+        clean.title,
+        clean.text,
+        clean.outlet,
+        clean.dateline,
+    )
+    assert (parsed.year, parsed.month, parsed.day) == (clean.year, clean.month, clean.day)
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        ("\u00a0\u2003\n\t\n".encode(), "the file is empty"),
+        (b"\xef\xbb\xbf\r\n", "the file is empty"),
+        ("Talks resume\n\nMOSCOW, May 1. /TASS/. Text.\n".encode("utf-16"), "UTF-16"),
+    ],
+    ids=["unicode-spaces", "bom-only", "utf-16"],
+)
+def test_refuses_text_that_is_empty_or_not_utf_8(data, reason):
+    with pytest.raises(ArticleImportError, match=reason):
+        decode_article(data)
+
+
+def test_refuses_a_first_line_too_long_for_a_headline():
+    with pytest.raises(ArticleImportError, match="longer than a headline"):
+        parse_article("Word " * 100 + "\n\nSome text.\n", "long.txt")
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("new\nline.txt", "control characters"),
+        (b"caf\xe9.txt".decode("utf-8", "surrogateescape"), "not valid UTF-8"),
+        ("a" * 201 + ".txt", "longer than 200 characters"),
+    ],
+    ids=["newline", "latin-1-bytes", "too-long"],
+)
+def test_refuses_a_file_name_that_cannot_be_stored_or_printed(tmp_path, name, reason):
+    path = tmp_path / name
+    path.write_text(TASS_FROM_WASHINGTON, encoding="utf-8")
+
+    with pytest.raises(ArticleImportError, match=reason):
+        read_article_file(path)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Talks resume\n\nBody text.\n\na" + "!" * 60_000 + "a\n",
+        "Talks resume\n\nBody text" + "\"'”’»)] " * 30_000 + "x\n",
+        "Talks resume\n\nBody.\n"
+        + "".join(
+            f"© Photo {n} / A. Photographer\nA caption {n} for a photo\n" for n in range(20_000)
+        ),
+    ],
+    ids=["symbols", "closing-marks", "many-photos"],
+)
+def test_pathological_lines_parse_quickly(raw):
+    # Each took from ten seconds to minutes when one regex stripped both ends of a line or every
+    # caption was compared with every credit before it.
+    started = time.monotonic()
+
+    parse_article(raw, "huge.txt")
+
+    assert time.monotonic() - started < 5
+
+
+def test_refuses_an_article_that_is_not_in_a_latin_script():
+    raw = (
+        "Лавров и Блинкен встретятся в Рейкьявике\n\n"
+        "МОСКВА, 18 мая – РИА Новости. Министр иностранных дел России Сергей Лавров и госсекретарь "
+        "США Энтони Блинкен встретятся в Рейкьявике.\n"
+    )
+
+    with pytest.raises(ArticleImportError, match="non-Latin script"):
+        parse_article(raw, "ria-russian.txt")
+
+
+TASS_PAGE = """TASS
+Russian News Agency
+All news
+Russian Politics & Diplomacy
+World
+
+Russia, US experts to meet in Geneva on cybersecurity — diplomat
+
+Russian Politics & Diplomacy
+June 15, 2021, 14:03 UTC+3
+
+According to Sergey Ryabkov, the date of the meeting has not been set yet
+
+Photo: Valery Sharifulin/TASS
+
+GENEVA, June 15. /TASS/. Russian and US experts will meet in Geneva to discuss cybersecurity, \
+Deputy Foreign Minister Sergey Ryabkov told reporters on Tuesday.
+
+"We expect that the experts will meet soon," he said.
+
+Putin-Biden summit in Geneva
+Ryabkov: Russia hopes for "positive" outcome of summit
+
+The diplomat added that Moscow was ready for "a professional dialogue."
+
+Follow TASS on Telegram
+Share
+Tags
+Cybersecurity
+Russia-US relations
+"""
+SPUTNIK_PAGE = """Sputnik International
+Economy
+Latin America
+Lavrov Says Russia Ready to Work With US on Cybersecurity if Washington Shows Interest
+© Sputnik / Alexey Nikolsky
+Subscribe
+International
+India
+Africa
+MOSCOW (Sputnik) - Russia is ready to cooperate with the United States on cybersecurity, but \
+Washington must show interest, Foreign Minister Sergei Lavrov said on Friday.
+"We have proposed many times," Lavrov said at a press conference.
+Also on Sputnik: Kremlin Says No Talks Planned
+The minister added that Moscow had sent several proposals to Washington.
+Add to favorites
+Follow Sputnik on Telegram
+Comments
+"""
+
+
+@pytest.mark.parametrize(
+    ("raw", "title", "outlet", "paragraphs"),
+    [
+        (
+            TASS_PAGE,
+            "Russia, US experts to meet in Geneva on cybersecurity — diplomat",
+            "TASS",
+            [
+                "According to Sergey Ryabkov, the date of the meeting has not been set yet",
+                "GENEVA, June 15. /TASS/. Russian and US experts will meet in Geneva to discuss "
+                "cybersecurity, Deputy Foreign Minister Sergey Ryabkov told reporters on Tuesday.",
+                '"We expect that the experts will meet soon," he said.',
+                'The diplomat added that Moscow was ready for "a professional dialogue."',
+            ],
+        ),
+        (
+            SPUTNIK_PAGE,
+            "Lavrov Says Russia Ready to Work With US on Cybersecurity if Washington Shows "
+            "Interest",
+            "Sputnik",
+            [
+                "MOSCOW (Sputnik) - Russia is ready to cooperate with the United States on "
+                "cybersecurity, but Washington must show interest, Foreign Minister Sergei Lavrov "
+                "said on Friday.",
+                '"We have proposed many times," Lavrov said at a press conference.',
+                "The minister added that Moscow had sent several proposals to Washington.",
+            ],
+        ),
+    ],
+    ids=["tass", "sputnik"],
+)
+def test_reads_whole_pages_with_site_navigation_and_lists_of_links(raw, title, outlet, paragraphs):
+    parsed = parse_article(raw, "page.txt")
+
+    assert parsed.title == title
+    assert parsed.outlet == outlet
+    assert parsed.text.split("\n\n") == paragraphs
+
+
+def test_joins_sentences_split_across_a_blank_line_or_at_a_hyphen_and_keeps_lists():
+    raw = (
+        "Talks resume in Geneva\n\n"
+        "GENEVA, June 16. /TASS/. The minister said that\n\n"
+        "the talks would resume. The Russia-\n"
+        "US talks went on.\n\n"
+        "The proposals include:\n"
+        "- a hotline\n"
+        "- regular consultations\n\n"
+        "More talks are planned.\n"
+    )
+
+    parsed = parse_article(raw, "splits.txt")
+
+    assert parsed.text.split("\n\n") == [
+        "GENEVA, June 16. /TASS/. The minister said that the talks would resume. "
+        "The Russia-US talks went on.",
+        "The proposals include:",
+        "- a hotline",
+        "- regular consultations",
+        "More talks are planned.",
+    ]

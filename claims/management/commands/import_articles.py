@@ -1,4 +1,6 @@
 import contextlib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +18,10 @@ class Tally:
     failures: int = 0
 
 
+class UnusablePath(Exception):
+    """A path given on the command line that names no article file or folder of them."""
+
+
 class Command(BaseCommand):
     help = (
         "Import news articles from text files, with the claims that a TOML manifest curates "
@@ -28,7 +34,8 @@ class Command(BaseCommand):
             "paths",
             nargs="+",
             metavar="PATH",
-            help="Article files, or folders: a folder means every *.txt file in it, by name.",
+            help="Article files, or folders: a folder means every .txt file in it, by name "
+            "(not in its subfolders, and not hidden ones).",
         )
         parser.add_argument(
             "--manifest",
@@ -48,7 +55,7 @@ class Command(BaseCommand):
         batches = self._batches(paths, manifest)
         # A dry run does all the work in a transaction that is then rolled back.
         with transaction.atomic() if dry_run else contextlib.nullcontext():
-            for manifest_path, files in batches.items():
+            for manifest_path, files in batches.values():
                 self._import_batch(manifest_path, files)
             if dry_run:
                 transaction.set_rollback(True)
@@ -69,31 +76,34 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(summary))
 
     def _batches(self, paths, manifest_option):
-        """The files to import, grouped by the manifest that describes them."""
+        """The files to import, each once, grouped by the manifest that describes them.
+
+        Returns {the manifest's real path: (the manifest's path as given, [file, ...])}.
+        """
         batches = {}
+        real_paths = {}  # File name -> the real path of the file imported under it.
         for given in paths:
             path = Path(given)
-            if path.is_dir():
-                files = sorted(candidate for candidate in path.glob("*.txt") if candidate.is_file())
-                default_manifest = path / MANIFEST_NAME
-                if not files:
-                    self._fail(path, "the folder has no .txt files")
-                    continue
-            elif path.suffix == ".toml":
-                self._fail(path, "this is a manifest, not an article: give it with --manifest")
+            try:
+                files, default_manifest = _files_at(path)
+            except UnusablePath as error:
+                self._fail(path, str(error))
                 continue
-            elif path.is_file():
-                files = [path]
-                default_manifest = path.parent / MANIFEST_NAME
-            else:
-                self._fail(path, "no such file or folder")
-                continue
-            if manifest_option:
-                manifest_path = manifest_option
-            else:
-                manifest_path = default_manifest if default_manifest.is_file() else None
-            batch = batches.setdefault(manifest_path, [])
-            batch.extend(file for file in files if file not in batch)
+            manifest_path = manifest_option or (
+                default_manifest if default_manifest.is_file() else None
+            )
+            key = os.path.realpath(manifest_path) if manifest_path else None
+            batch = batches.setdefault(key, (manifest_path, []))[1]
+            for file in files:
+                real_path = os.path.realpath(file)
+                if file.name not in real_paths:
+                    real_paths[file.name] = real_path
+                    batch.append(file)
+                elif real_paths[file.name] != real_path:
+                    # Articles are known by file name: the second would overwrite the first.
+                    first = real_paths[file.name]
+                    self._fail(file, f"another file of this name is in this import ({first})")
+                # Otherwise it is the same file again, given twice or in a folder given too.
         return batches
 
     def _import_batch(self, manifest_path, files):
@@ -114,8 +124,9 @@ class Command(BaseCommand):
             self.tally.articles[result.outcome] += 1
             self.tally.claims_created += result.claims_created
             self._report(path, result)
+        paths_by_name = {path.name: path for path in files}
         for file_name, reason in importer.link_pending():
-            self._fail(file_name, reason)
+            self._fail(paths_by_name.get(file_name, file_name), reason)
 
     def _report(self, path, result):
         if self.verbosity < 1:
@@ -130,4 +141,37 @@ class Command(BaseCommand):
 
     def _fail(self, path, reason):
         self.tally.failures += 1
-        self.stderr.write(self.style.ERROR(f"{path}: {reason}"))
+        self.stderr.write(self.style.ERROR(_printable(f"{path}: {reason}")))
+
+
+def _files_at(path):
+    """The article files that `path` names, and the manifest that describes them by default."""
+    try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            files = sorted(child for child in path.iterdir() if _is_article_file(child))
+            if not files:
+                raise UnusablePath("the folder has no .txt files")
+            return files, path / MANIFEST_NAME
+    except FileNotFoundError:
+        raise UnusablePath("no such file or folder") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL byte in the path.
+        raise UnusablePath(
+            f"cannot read it ({getattr(error, 'strerror', None) or error})"
+        ) from None
+    if path.suffix.casefold() == ".toml":
+        raise UnusablePath("this is a manifest, not an article: give it with --manifest")
+    if not stat.S_ISREG(mode):
+        raise UnusablePath("not a file or folder (a device, pipe or socket)")
+    return [path], path.parent / MANIFEST_NAME
+
+
+def _is_article_file(path):
+    # Skipped like the shell's *.txt skips them: editors' backups and macOS's ._ files.
+    hidden = path.name.startswith(".")
+    return not hidden and path.suffix.casefold() == ".txt" and path.is_file()
+
+
+def _printable(text):
+    """`text` on one line: control characters and undecodable bytes in file names escaped."""
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
