@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
@@ -24,6 +25,11 @@ from sources.text import mark_passages
 
 RESULTS_PARTIAL = "claims/tracker.html#results"
 RELATED_CLAIMS_SHOWN = 5
+# Page links shown on each side of the current page, and at each end of the range.
+PAGE_LINKS_AROUND_CURRENT = 1
+PAGE_LINKS_AT_ENDS = 1
+# The gap between the scorecard bar's segments, in percent of its width.
+SCORECARD_GAP = 0.4
 
 
 class CountedPaginator(Paginator):
@@ -61,6 +67,46 @@ def paginate(request, object_list, *, count=None):
     return paginator.page(number), ""
 
 
+def page_url(request, number):
+    """The current address with its filters, at page `number` (page 1 needs no parameter)."""
+    parameters = [query_without_page(request)]
+    if number > 1:
+        parameters.append(f"page={number}")
+    query = "&".join(filter(None, parameters))
+    return f"{request.path}?{query}" if query else request.path
+
+
+def page_links(request, page):
+    """The links of a pagination bar: previous, next, and the page numbers with gaps between.
+
+    Numbers near the current page and at both ends are shown; `None` marks a gap
+    in a long range (1 … 4 5 6 … 10).
+    """
+    numbers = page.paginator.get_elided_page_range(
+        page.number, on_each_side=PAGE_LINKS_AROUND_CURRENT, on_ends=PAGE_LINKS_AT_ENDS
+    )
+    return {
+        "previous": page_url(request, page.number - 1) if page.has_previous() else None,
+        "next": page_url(request, page.number + 1) if page.has_next() else None,
+        "pages": [
+            None
+            if number == Paginator.ELLIPSIS
+            else {"number": number, "url": page_url(request, number)}
+            for number in numbers
+        ],
+    }
+
+
+def paginated(request, object_list, *, count=None):
+    """The context of a paginated list: its page, why that page was shown, and its links."""
+    page, page_message = paginate(request, object_list, count=count)
+    return {
+        "page_obj": page,
+        "page_message": page_message,
+        "page_links": page_links(request, page),
+    }
+
+
 def export_query(request, fixed_filters):
     """The query string of the search's feeds and CSV: the page's own filters included."""
     query = QueryDict(query_without_page(request), mutable=True)
@@ -69,9 +115,34 @@ def export_query(request, fixed_filters):
     return query.urlencode()
 
 
-def claim_results(request, claims, *, fixed_filters=None):
+def describe_search(filterset):
+    """The filters in force, in words ("False or Misleading, by Sergey Lavrov"), for titles."""
+    if filterset.errors:
+        return "filters to correct"
+    filters = filterset.form.cleaned_data
+    parts = []
+    if statuses := filters.get("status"):
+        parts.append(" or ".join(Status(status).label for status in statuses))
+    if speaker := filters.get("speaker"):
+        parts.append(f"by {speaker.name}")
+    if outlet := filters.get("outlet"):
+        parts.append(f"in {outlet.name}")
+    if topic := filters.get("topic"):
+        parts.append(f"on {topic.name}")
+    if query := filters.get("q"):
+        parts.append(f"matching “{Truncator(query).chars(40)}”")
+    if date_from := filters.get("date_from"):
+        parts.append(f"from {date_format(date_from, 'j F Y')}")
+    if date_to := filters.get("date_to"):
+        parts.append(f"until {date_format(date_to, 'j F Y')}")
+    return ", ".join(parts)
+
+
+def claim_results(request, claims, *, title, fixed_filters=None):
     """The context of the results partial: `claims` filtered by the query, counted and paginated.
 
+    `title` names the page's list ("Claims", a speaker's name); `results_title`
+    adds the filters and the page number to it, for the window title.
     `fixed_filters` maps the filters that the page itself has already applied (the
     speaker on a speaker's page) to their values: the form leaves them out, and
     the feed and CSV links for the search put them back.
@@ -84,13 +155,17 @@ def claim_results(request, claims, *, fixed_filters=None):
     status_counts = results.status_counts()
     # Every claim has exactly one status, so the counts add up to the total.
     total = sum(count for _, count in status_counts)
-    page, page_message = paginate(request, results, count=total)
-    return {
+    context = paginated(request, results, count=total)
+    page = context["page_obj"]
+    description = describe_search(filterset)
+    results_title = f"{title}: {description}" if description else title
+    if page.number > 1:
+        results_title += f" (page {page.number} of {page.paginator.num_pages})"
+    return context | {
         "filterset": filterset,
         "status_counts": status_counts,
         "total": total,
-        "page_obj": page,
-        "page_message": page_message,
+        "results_title": results_title,
         "query_without_page": query_without_page(request),
         "export_query": export_query(request, fixed_filters),
     }
@@ -103,6 +178,9 @@ def render_with_results(request, template_name, context):
     """
     results_only = bool(request.htmx) and not request.htmx.history_restore_request
     context["results_only"] = results_only
+    # The filter form stays in place, and so does keyboard focus in it. A page link
+    # is swapped away with the results: focus goes to the new results' heading.
+    context["focus_results"] = results_only and request.htmx.trigger != "filters"
     response = render(request, RESULTS_PARTIAL if results_only else template_name, context)
     if results_only:
         # Push the address a visitor would want to share, without the form's empty fields.
@@ -127,21 +205,33 @@ def published_claim_count(field):
 
 
 def scorecard_bar(status_counts):
-    """The segments of a stacked bar: each status's share of the claims, in percent."""
+    """The segments of a stacked bar: each status's share of the claims, in percent.
+
+    A sliver of background separates neighbours, whose colours can be close,
+    unless the sliver would swallow a thin segment.
+    """
     total = sum(count for _, count in status_counts)
+    shares = [(status, 100 * count / total) for status, count in status_counts if count]
     segments, offset = [], 0.0
-    for status, count in status_counts:
-        if count:
-            width = 100 * count / total
-            segments.append({"status": status, "x": f"{offset:.2f}", "width": f"{width:.2f}"})
-            offset += width
+    for position, (status, share) in enumerate(shares):
+        is_last = position == len(shares) - 1
+        gap = 0 if is_last or share <= 2 * SCORECARD_GAP else SCORECARD_GAP
+        segments.append({"status": status, "x": f"{offset:.2f}", "width": f"{share - gap:.2f}"})
+        offset += share
     return segments
 
 
 @require_safe
 def tracker(request):
-    context = claim_results(request, Claim.objects.published())
+    context = claim_results(request, Claim.objects.published(), title="Claims")
     return render_with_results(request, "claims/tracker.html", context)
+
+
+def claim_summary(claim):
+    """One sentence for search results and link previews: who said what, and where it stands."""
+    status = claim.status_choice
+    standing = f"Our verdict: {status.label}." if status.is_rated else f"Status: {status.label}."
+    return f"{claim.speaker.name}: “{claim.statement}” {standing}"
 
 
 @require_safe
@@ -163,6 +253,8 @@ def claim_detail(request, slug):
         "evidence": evidence,
         "related_claims": related_claims,
         "claim_review": claim_review(claim, request.build_absolute_uri("/").rstrip("/")),
+        "canonical_url": request.build_absolute_uri(claim.get_absolute_url()),
+        "summary": claim_summary(claim),
     }
     return render(request, "claims/claim.html", context)
 
@@ -172,10 +264,7 @@ def speaker_list(request):
     speakers = Speaker.objects.annotate(published_claims=published_claim_count("speaker")).filter(
         published_claims__gt=0
     )
-    page, page_message = paginate(request, speakers)
-    return render(
-        request, "claims/speaker_list.html", {"page_obj": page, "page_message": page_message}
-    )
+    return render(request, "claims/speaker_list.html", paginated(request, speakers))
 
 
 @require_safe
@@ -184,7 +273,9 @@ def speaker_detail(request, slug):
     speaker = get_object_or_404(Claim.objects.published().speakers(), slug=slug)
     claims = Claim.objects.published().for_speaker(speaker)
     status_counts = claims.status_counts()
-    context = claim_results(request, claims, fixed_filters={"speaker": speaker.pk})
+    context = claim_results(
+        request, claims, title=speaker.name, fixed_filters={"speaker": speaker.pk}
+    )
     context |= {
         "speaker": speaker,
         "scorecard": status_counts,
@@ -199,10 +290,7 @@ def article_list(request):
     articles = Article.objects.select_related("outlet").annotate(
         published_claims=published_claim_count("article")
     )
-    page, page_message = paginate(request, articles)
-    return render(
-        request, "claims/article_list.html", {"page_obj": page, "page_message": page_message}
-    )
+    return render(request, "claims/article_list.html", paginated(request, articles))
 
 
 @require_safe
@@ -223,7 +311,10 @@ def article_detail(request, slug):
 def topic_detail(request, slug):
     topic = get_object_or_404(Claim.objects.published().topics(), slug=slug)
     context = claim_results(
-        request, Claim.objects.published().for_topic(topic), fixed_filters={"topic": topic.pk}
+        request,
+        Claim.objects.published().for_topic(topic),
+        title=topic.name,
+        fixed_filters={"topic": topic.pk},
     )
     context["topic"] = topic
     return render_with_results(request, "claims/topic.html", context)
@@ -242,7 +333,5 @@ def methodology(request):
 
 @require_safe
 def corrections(request):
-    page, page_message = paginate(request, StatusChange.objects.public_corrections())
-    return render(
-        request, "claims/corrections.html", {"page_obj": page, "page_message": page_message}
-    )
+    changes = StatusChange.objects.public_corrections()
+    return render(request, "claims/corrections.html", paginated(request, changes))

@@ -6,6 +6,7 @@ Screenshots land in test-artifacts/ for a human to look at.
 
 import datetime
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from tests import factories
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-WIDE = {"width": 1280, "height": 900}
+WIDE = {"width": 1440, "height": 900}
 NARROW = {"width": 390, "height": 844}
 
 ARTICLE_TEXT = (
@@ -128,7 +129,7 @@ def newsroom(transactional_db):
         stated_on=datetime.date(2021, 6, 20),
     )
     factories.make_claim(statement="A draft that must stay hidden", published=False)
-    return {"featured": featured, "lavrov": lavrov}
+    return {"featured": featured, "lavrov": lavrov, "tass": tass}
 
 
 @pytest.fixture
@@ -155,6 +156,33 @@ def results_heading(page):
     return page.locator("#results-heading")
 
 
+def results_status(page):
+    """The live region that tells screen readers what a swap found."""
+    return page.locator("#results-status")
+
+
+def checked_statuses(page):
+    return page.locator("#filters input[name=status]:checked").evaluate_all(
+        "boxes => boxes.map(box => box.value)"
+    )
+
+
+def focused_id(page):
+    return page.evaluate("document.activeElement.id")
+
+
+def results_opacity(page):
+    return float(page.locator("#results").evaluate("section => getComputedStyle(section).opacity"))
+
+
+def wait_until(page, condition, timeout=5):
+    """Let the page run until `condition()` holds (Playwright calls route handlers meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        page.wait_for_timeout(20)
+
+
 def test_status_checkbox_swaps_results_in_place(page, live_server, newsroom, console_errors):
     page.goto(live_server.url + "/")
     expect(results_heading(page)).to_have_text("27 claims")
@@ -172,6 +200,77 @@ def test_status_checkbox_swaps_results_in_place(page, live_server, newsroom, con
     page.wait_for_url(re.compile(r"status=true&status=misleading|status=misleading&status=true"))
     expect(results_heading(page)).to_have_text("3 claims")
     assert console_errors == []
+
+
+def test_a_swap_is_announced_and_keeps_focus_on_the_filter(page, live_server, newsroom):
+    page.goto(live_server.url + "/")
+    # Nothing is announced when the page loads.
+    expect(results_status(page)).to_have_text("")
+    expect(results_status(page)).to_have_attribute("role", "status")
+
+    true_box = page.get_by_label("True", exact=True)
+    true_box.focus()
+    page.keyboard.press("Space")
+    page.wait_for_url(re.compile(r"status=true"))
+    expect(results_status(page)).to_have_text("2 claims found.")
+    expect(page).to_have_title("Claims: True · Claimtrack")
+    assert focused_id(page) == "id_status_2"
+
+    page.get_by_label("True", exact=True).uncheck()
+    page.wait_for_url(re.compile(r"/\?ordering=newest$"))
+    expect(results_status(page)).to_have_text("27 claims found, page 1 of 2.")
+    expect(page).to_have_title("Claims · Claimtrack")
+
+
+def test_a_page_link_moves_focus_to_the_new_results(page, live_server, newsroom, settings):
+    settings.CLAIMTRACK_PAGE_SIZE = 5
+    page.goto(live_server.url + "/?status=false")
+    expect(results_heading(page)).to_have_text("16 claims")
+    page.get_by_role("link", name="Page 2").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"status=false&page=2"))
+    expect(page.get_by_role("link", name="Page 2")).to_have_attribute("aria-current", "page")
+    # The link that had focus is gone with the old results: focus lands on the new ones.
+    expect(results_heading(page)).to_be_focused()
+    expect(results_status(page)).to_have_text("16 claims found, page 2 of 4.")
+    expect(page).to_have_title("Claims: False (page 2 of 4) · Claimtrack")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="RSS")).to_be_focused()
+
+
+def test_results_fade_and_a_busy_sign_shows_while_they_load(page, live_server, newsroom):
+    page.goto(live_server.url + "/")
+    held = []
+    page.route(lambda url: "q=slow" in url, lambda route: held.append(route))
+    page.get_by_label("Search").fill("slow")
+    expect(page.locator("#filters-busy")).to_be_visible()
+    assert results_opacity(page) < 1
+
+    for route in held:
+        route.continue_()
+    expect(results_heading(page)).to_have_text("0 claims")
+    expect(page.locator("#filters-busy")).to_be_hidden()
+    assert results_opacity(page) == 1
+
+
+def test_a_stale_search_response_is_discarded(page, live_server, newsroom):
+    """Typing on after a pause sends a second search: the first one's late answer is ignored."""
+    page.goto(live_server.url + "/")
+    held = []
+    page.route(lambda url: "q=Ran&" in url, lambda route: held.append(route))
+    search = page.get_by_label("Search")
+    search.press_sequentially("Ran")
+    wait_until(page, lambda: held)
+
+    search.press_sequentially("somware", delay=20)
+    page.wait_for_url(re.compile(r"q=Ransomware"))
+    expect(results_heading(page)).to_have_text("1 claim")
+    # The first request's answer arrives last; it must not replace the newer results.
+    stale = '<section id="results"><h2 id="results-heading">stale answer</h2></section>'
+    held[0].fulfill(status=200, content_type="text/html", body=stale)
+    page.wait_for_timeout(500)
+    expect(results_heading(page)).to_have_text("1 claim")
+    assert page.url.endswith("q=Ransomware&ordering=newest")
 
 
 def test_back_restores_the_previous_results(page, live_server, newsroom):
@@ -238,10 +337,66 @@ def test_next_page_link_keeps_the_filters(page, live_server, newsroom):
     expect(results_heading(page)).to_have_text("23 claims")
     page.get_by_role("link", name="Next page").click()
     page.wait_for_url(re.compile(rf"speaker={newsroom['lavrov'].pk}&page=2"))
-    expect(page.locator(".pagination__current")).to_have_text("Page 2 of 2")
+    expect(page.locator(".results__range")).to_have_text("Claims 21–23, page 2 of 2")
+    expect(page.get_by_role("link", name="Page 2")).to_have_attribute("aria-current", "page")
     expect(page.locator(".claim-card")).to_have_count(3)
     for card in page.locator(".claim-card__meta").all():
         expect(card).to_contain_text("Sergey Lavrov")
+
+
+def test_back_and_forward_keep_the_form_in_step_with_the_results(page, live_server, newsroom):
+    """htmx's snapshots of the page do not hold what was ticked or typed since it loaded."""
+    page.goto(live_server.url + "/")
+    steps = [(page.url, [], "", "27 claims")]
+
+    page.get_by_label("False", exact=True).check()
+    page.wait_for_url(re.compile(r"status=false"))
+    steps.append((page.url, ["false"], "", "16 claims"))
+    page.get_by_label("Mostly false", exact=True).check()
+    page.wait_for_url(re.compile(r"status=mostly_false"))
+    steps.append((page.url, ["mostly_false", "false"], "", "23 claims"))
+    page.get_by_role("link", name="Page 2").click()
+    page.wait_for_url(re.compile(r"page=2"))
+    steps.append((page.url, ["mostly_false", "false"], "", "23 claims"))
+    page.get_by_label("Search").fill("number 05")
+    page.wait_for_url(re.compile(r"q=number"))
+    steps.append((page.url, ["mostly_false", "false"], "number 05", "1 claim"))
+
+    def expect_step(url, statuses, search, heading):
+        page.wait_for_url(url)
+        expect(results_heading(page)).to_have_text(heading)
+        expect(page.get_by_label("Search")).to_have_value(search)
+        assert sorted(checked_statuses(page)) == sorted(statuses)
+
+    for step in reversed(steps[:-1]):
+        page.go_back()
+        expect_step(*step)
+    expect(page.locator(".claim-card")).to_have_count(20)
+    for step in steps[1:]:
+        page.go_forward()
+        expect_step(*step)
+    # What the form now shows is what the next change starts from.
+    page.get_by_label("True", exact=True).check()
+    page.wait_for_url(re.compile(r"status=true"))
+    assert sorted(checked_statuses(page)) == ["false", "mostly_false", "true"]
+    assert "q=number+05" in page.url
+
+
+def test_pagination_and_clearing_work_without_javascript(browser, live_server, newsroom):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/?q=claim&ordering=oldest")
+    expect(results_heading(page)).to_have_text("25 claims")
+    page.get_by_role("link", name="Page 2").click()
+    page.wait_for_url(live_server.url + "/?q=claim&ordering=oldest&page=2")
+    expect(page.locator(".claim-card")).to_have_count(5)
+    page.get_by_role("link", name="Previous page").click()
+    page.wait_for_url(live_server.url + "/?q=claim&ordering=oldest")
+    expect(page.get_by_label("Order")).to_have_value("oldest")
+    page.get_by_role("link", name="Clear filters").click()
+    page.wait_for_url(live_server.url + "/")
+    expect(results_heading(page)).to_have_text("27 claims")
+    context.close()
 
 
 def test_filters_work_without_javascript(browser, live_server, newsroom):
@@ -257,20 +412,52 @@ def test_filters_work_without_javascript(browser, live_server, newsroom):
     context.close()
 
 
-def test_no_console_errors_and_screenshots(page, live_server, newsroom, console_errors):
+def test_every_page_type_fits_narrow_and_wide_screens(
+    page, live_server, newsroom, console_errors, settings
+):
+    """Screenshots of each kind of page for a human to look at; none may scroll sideways."""
+    settings.DEBUG = False  # The site's own 404 page, not Django's technical one.
+    long_word = "Cyberinfrastructuresecurityinteroperabilityframeworkagreement"
+    long_claim = factories.make_claim(
+        statement=f"Partners never took the {long_word} process seriously, the envoy said",
+        speaker=factories.make_speaker(name="Ivan Envoy", aliases="Iwan Envoy"),
+        article=factories.make_article(
+            title=f"The {long_word} talks", published_on=None, url="", outlet=newsroom["tass"]
+        ),
+        status=Status.UNCHECKED,
+    )
+    pages = {
+        "tracker": "/?status=false",
+        "claim": newsroom["featured"].get_absolute_url(),
+        "claim-long": long_claim.get_absolute_url(),
+        "speaker": newsroom["lavrov"].get_absolute_url(),
+        "speaker-one-claim": long_claim.speaker.get_absolute_url(),
+        "speakers": "/speakers/",
+        "article": newsroom["featured"].article.get_absolute_url(),
+        "article-undated": long_claim.article.get_absolute_url(),
+        "articles": "/articles/",
+        "topic": "/topics/cybersecurity/",
+        "methodology": "/methodology/",
+        "corrections": "/corrections/",
+        "not-found": "/claims/no-such-claim/",
+    }
     ARTIFACTS.mkdir(exist_ok=True)
-    claim_url = live_server.url + newsroom["featured"].get_absolute_url()
-    speaker_url = live_server.url + newsroom["lavrov"].get_absolute_url()
-    for name, viewport in [("wide", WIDE), ("narrow", NARROW)]:
+    for size, viewport in [("wide", WIDE), ("narrow", NARROW)]:
         page.set_viewport_size(viewport)
-        page.goto(live_server.url + "/")
-        page.get_by_label("False", exact=True).check()
-        page.wait_for_url(re.compile(r"status=false"))
-        expect(results_heading(page)).to_have_text("16 claims")
-        screenshots(page, f"tracker-{name}")
-        page.goto(claim_url)
-        expect(page.locator("mark")).to_have_text(QUOTE)
-        screenshots(page, f"claim-{name}")
-        page.goto(speaker_url)
-        screenshots(page, f"speaker-{name}")
-    assert console_errors == []
+        for name, path in pages.items():
+            page.goto(live_server.url + path)
+            page.screenshot(path=ARTIFACTS / f"{name}-{size}.png", full_page=True)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow == 0, f"{name} scrolls sideways at {size}"
+    page.goto(live_server.url + newsroom["featured"].get_absolute_url())
+    expect(page.locator("mark")).to_have_text(QUOTE)
+    # Screen readers are told where the highlighted words start and end.
+    assert (
+        f"[start of the words we checked] {QUOTE} [end of the words we checked]"
+        in page.locator(".quote__passage").aria_snapshot()
+    )
+    screenshots(page, "claim-narrow")
+    # Only the expected 404 response is logged.
+    assert [error for error in console_errors if "404" not in error] == []

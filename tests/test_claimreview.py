@@ -134,3 +134,13 @@ def test_without_an_organisation_url_the_author_links_the_site(client, settings,
 
     assert review["author"]["url"] == "http://testserver/"
     assert review["url"] == f"http://testserver{claim.get_absolute_url()}"
+
+
+def test_the_review_and_the_page_name_the_same_address(client, speaker, article):
+    claim = factories.make_claim(speaker=speaker, article=article, status=Status.FALSE)
+    html = client.get(claim.get_absolute_url()).text
+    [review] = [json.loads(block) for block in JSON_LD.findall(html)]
+
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)">', html).group(1)
+    assert review["url"] == canonical
+    assert f'<meta property="og:url" content="{canonical}">' in html

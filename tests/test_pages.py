@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from claims.models import Stance, Status, StatusChange
+from claims.views import scorecard_bar
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +140,67 @@ def test_every_page_is_accessible_and_obeys_the_csp(client, rated_claim, name):
     assert "/static/django_htmx/htmx-2.min.js" in response.text
 
 
+def test_every_page_has_a_title_of_its_own(client, rated_claim):
+    titles = []
+    for name in ALL_PAGES:
+        html = client.get(page_url(name, rated_claim)).text
+        titles.append(re.search(r"<title>(.*)</title>", html).group(1))
+
+    assert len(set(titles)) == len(ALL_PAGES), titles
+    assert all(title.endswith(" · Claimtrack") for title in titles)
+    assert "Most cyberattacks on Russia come from the US · Claimtrack" in titles
+
+
 class TestClaimPage:
+    def test_describes_itself_to_search_engines_and_link_previews(self, client, rated_claim):
+        html = client.get(rated_claim.get_absolute_url()).text
+        summary = (
+            "Sergey Lavrov: “Most cyberattacks on Russia come from the US” Our verdict: False."
+        )
+        url = f"http://testserver{rated_claim.get_absolute_url()}"
+
+        assert f'<meta name="description" content="{summary}">' in html
+        assert f'<link rel="canonical" href="{url}">' in html
+        assert f'<meta property="og:url" content="{url}">' in html
+        assert f'<meta property="og:title" content="{rated_claim.statement}">' in html
+        assert f'<meta property="og:description" content="{summary}">' in html
+        assert html.count('name="description"') == 1
+
+    def test_a_claim_without_a_verdict_says_where_it_stands(self, client, lavrov, tass_article):
+        claim = factories.make_claim(
+            statement="Talks were offered in 2015",
+            speaker=lavrov,
+            article=tass_article,
+            status=Status.CHECKING,
+        )
+        html = client.get(claim.get_absolute_url()).text
+
+        assert '<span class="verdict__caption">Status</span>' in html
+        assert "Our verdict" not in html
+        assert "Status: Being checked." in html
+        assert "We are still gathering the evidence for this claim" in html
+        assert "The verdict has not changed since this claim was recorded." in html
+
+    def test_a_rated_claim_without_sources_says_so(self, client, lavrov, tass_article):
+        claim = factories.make_claim(speaker=lavrov, article=tass_article, status=Status.TRUE)
+        html = client.get(claim.get_absolute_url()).text
+
+        assert '<span class="verdict__caption">Our verdict</span>' in html
+        assert '<p class="empty-note">We have not recorded any sources for this claim.</p>' in html
+        assert 'class="evidence__group' not in html
+
+    def test_an_undated_article_without_a_link(self, client, lavrov):
+        article = factories.make_article(title="An undated report", published_on=None, url="")
+        claim = factories.make_claim(speaker=lavrov, article=article)
+
+        claim_html = client.get(claim.get_absolute_url()).text
+        assert re.search(r"An undated report</a>,\s*Outlet \d+\.", claim_html)
+        assert "Read the article as published" not in claim_html
+        article_html = client.get(article.get_absolute_url()).text
+        assert "publication date not recorded" in article_html
+        assert "We have no link to the article as published" in article_html
+        assert "date not recorded" in client.get("/articles/").text
+
     def test_shows_the_claim_and_its_verdict(self, client, rated_claim):
         response = client.get(rated_claim.get_absolute_url())
         html = response.text
@@ -170,8 +231,8 @@ class TestClaimPage:
 
     def test_groups_counter_sources_by_stance(self, client, rated_claim):
         html = client.get(rated_claim.get_absolute_url()).text
-        assert '<h3 id="evidence-supports">Supports</h3>' in html
-        assert '<h3 id="evidence-contradicts">Contradicts</h3>' in html
+        assert re.search(r'<h3 id="evidence-supports">Supports the claim <span[^>]*>\(1\)', html)
+        assert re.search(r'<h3 id="evidence-contradicts">Contradicts the claim <span', html)
         assert "evidence-context" not in html
         assert '<a href="https://example.org/advisory" rel="external noopener">' in html
         assert "NSA, CISA, FBI and NCSC" in html
@@ -255,17 +316,19 @@ class TestSpeakers:
         assert rows["false"] == "3"
         assert rows["true"] == "1"
         assert rows["misleading"] == "0"
-        # Segments follow the scale's order: true before false.
-        assert '<rect class="bar--true" x="0.00" y="0" width="25.00" height="6">' in html
+        # Segments follow the scale's order, true before false, with a sliver between them.
+        assert '<rect class="bar--true" x="0.00" y="0" width="24.60" height="6">' in html
         assert '<rect class="bar--false" x="25.00" y="0" width="75.00" height="6">' in html
         assert html.count("<rect ") == 2
 
     def test_page_lists_claims_through_the_tracker_results(self, client, rated_claim, lavrov):
+        second = factories.make_claim(statement="Lavrov's second claim", speaker=lavrov)
         other = factories.make_claim(statement="Someone else's claim")
         response = client.get(lavrov.get_absolute_url(), {"speaker": other.speaker.pk})
         html = response.text
         assert '<section id="results"' in html
         assert rated_claim.statement in html
+        assert second.statement.replace("'", "&#x27;") in html
         assert "Someone else" not in html
         assert 'name="speaker"' not in html  # The page has chosen the speaker.
         assert 'data-hx-get="/speakers/sergey-lavrov/"' in html
@@ -288,10 +351,26 @@ class TestSpeakers:
         assert client.get(draft_claim.speaker.get_absolute_url()).status_code == 404
 
     def test_query_count_is_bounded(self, client, rated_claim, lavrov):
+        factories.make_claim(speaker=lavrov)  # Two claims or more: the page offers filters.
         before = queries_for(client, lavrov.get_absolute_url())
         for status in [Status.TRUE, Status.HALF_TRUE, Status.MISLEADING]:
             factories.make_claim(speaker=lavrov, status=status, topics=[factories.make_topic()])
         assert queries_for(client, lavrov.get_absolute_url()) == before
+
+    def test_a_speaker_with_one_claim_gets_no_filters(self, client, rated_claim, lavrov):
+        html = client.get(lavrov.get_absolute_url()).text
+
+        assert "1 published claim by Sergey Lavrov" in html
+        assert '<form id="filters"' not in html
+        assert '<section id="results"' in html
+        assert rated_claim.statement in html
+        assert '<rect class="bar--false" x="0.00" y="0" width="100.00" height="6">' in html
+
+    def test_title_names_the_speaker_and_the_filters(self, client, rated_claim, lavrov):
+        factories.make_claim(speaker=lavrov, status=Status.TRUE)
+        html = client.get(lavrov.get_absolute_url(), {"status": "true"}).text
+
+        assert "<title>Sergey Lavrov: True · Claimtrack</title>" in html
 
 
 class TestArticles:
@@ -422,9 +501,15 @@ class TestCorrections:
             claim.change_status(status, note=f"Now {status.label}.")
         first = client.get("/corrections/").text
         assert first.count('class="correction"') == 2
-        assert 'href="?page=2"' in first
+        assert '<a href="/corrections/" aria-label="Page 1" aria-current="page">1</a>' in first
+        assert '<a class="pagination__step" rel="next" href="/corrections/?page=2">' in first
+        assert "<title>Corrections · Claimtrack</title>" in first
         second = client.get("/corrections/", {"page": "2"}).text
         assert second.count('class="correction"') == 1
+        assert '<a class="pagination__step" rel="prev" href="/corrections/">' in second
+        assert 'aria-label="Page 2" aria-current="page"' in second
+        assert "<title>Corrections (page 2 of 2) · Claimtrack</title>" in second
+        assert "data-hx-get" not in second  # Index pages are plain links.
         bad = client.get("/corrections/", {"page": "x"})
         assert bad.status_code == 200
         assert "Page x does not exist; showing page 1." in bad.text
@@ -454,3 +539,25 @@ def test_the_default_favicon_address_leads_to_the_icon(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/static/favicon")
+
+
+def test_not_found_page_offers_a_way_on_and_marks_no_section(client, settings):
+    settings.DEBUG = False
+
+    response = client.get("/claims/no-such-claim/")
+
+    assert response.status_code == 404
+    html = response.text
+    assert "<title>Page not found · Claimtrack</title>" in html
+    assert "<h1>Page not found</h1>" in html
+    assert '<a href="/">Search all claims</a>' in html
+    assert 'aria-current="page"' not in html
+
+
+def test_the_scorecard_bar_keeps_a_thin_segment_visible():
+    segments = scorecard_bar([(Status.TRUE, 1), (Status.HALF_TRUE, 0), (Status.FALSE, 399)])
+
+    assert segments == [
+        {"status": Status.TRUE, "x": "0.00", "width": "0.25"},
+        {"status": Status.FALSE, "x": "0.25", "width": "99.75"},
+    ]

@@ -244,11 +244,38 @@ class TestPagination:
     def test_pages_keep_the_filters_in_their_links(self, client, many_false_claims):
         response = client.get("/", {"status": "false", "q": "claim", "page": "2"})
         assert statements(response) == ["False claim 4", "False claim 3", "False claim 2"]
-        assert "Page 2 of 3" in response.text
-        for number in (1, 3):
-            link = f"/?status=false&amp;q=claim&amp;page={number}"
-            assert f'href="{link}" data-hx-get="{link}" data-hx-target="#results"' in response.text
-        assert 'data-hx-push-url="true"' in response.text
+        assert "Claims 4–6, page 2 of 3" in response.text
+        # Page 1 is the search itself, without a page parameter.
+        first, third = "/?status=false&amp;q=claim", "/?status=false&amp;q=claim&amp;page=3"
+        assert f'rel="prev" href="{first}" data-hx-get="{first}"' in response.text
+        assert f'rel="next" href="{third}" data-hx-get="{third}"' in response.text
+        assert f'<a href="{first}" data-hx-get="{first}" aria-label="Page 1">1</a>' in response.text
+        assert f'<a href="{third}" data-hx-get="{third}" aria-label="Page 3">3</a>' in response.text
+        assert 'aria-label="Page 2" aria-current="page">2</a>' in response.text
+        nav = re.search(r'<nav class="pagination"[^>]*>', response.text).group(0)
+        assert 'aria-label="Pages of claims"' in nav
+        assert 'data-hx-target="#results"' in nav
+        assert 'data-hx-push-url="true"' in nav
+
+    def test_a_long_list_elides_the_distant_pages(self, client, settings):
+        settings.CLAIMTRACK_PAGE_SIZE = 20
+        speaker = factories.make_speaker()
+        article = factories.make_article()
+        for day in range(200):
+            factories.make_claim(
+                speaker=speaker,
+                article=article,
+                stated_on=datetime.date(2020, 1, 1) + datetime.timedelta(days=day),
+            )
+
+        html = client.get("/", {"speaker": speaker.pk, "page": "5"}).text
+
+        pages = re.findall(r'aria-label="Page (\d+)"|class="pagination__gap"', html)
+        assert pages == ["1", "", "4", "5", "6", "", "10"]
+        assert f'href="/?speaker={speaker.pk}&amp;page=4"' in html
+        assert "<title>Claims: by " in html
+        assert "(page 5 of 10) · Claimtrack</title>" in html
+        assert "Claims 81–100, page 5 of 10" in html
 
     def test_pagination_links_drop_empty_fields(self, client, many_false_claims):
         response = client.get(
@@ -286,6 +313,9 @@ class TestPagination:
         assert response.status_code == 200
         assert "Page 5 does not exist; showing page 1, the last." in response.text
         assert "No claims have been published here yet." in response.text
+
+
+FILTER_FORM_REQUEST = {"HX-Request": "true", "HX-Trigger": "filters"}
 
 
 class TestHtmx:
@@ -342,6 +372,35 @@ class TestHtmx:
         assert '<form id="filters"' in response.text
         assert "HX-Request" in response.headers["Vary"]
 
+    def test_swap_announces_the_new_count_and_sets_the_title(self, client, newsroom):
+        response = client.get("/", {"status": ["true", "mostly_true"]}, headers=FILTER_FORM_REQUEST)
+        assert (
+            '<p id="results-status" data-hx-swap-oob="innerHTML">2 claims found.</p>'
+            in response.text
+        )
+        assert "<title>Claims: True or Mostly true · Claimtrack</title>" in response.text
+
+    def test_swap_explains_when_filters_could_not_be_used(self, client, claim):
+        response = client.get("/", {"status": "bogus"}, headers=FILTER_FORM_REQUEST)
+        assert "No claims listed: some filters could not be used." in response.text
+        assert "<title>Claims: filters to correct · Claimtrack</title>" in response.text
+
+    def test_full_page_has_a_silent_status_region_in_the_form(self, client, claim):
+        html = client.get("/", {"status": "false"}).text
+        assert '<p id="results-status" class="filters__status" role="status"></p>' in html
+        assert "data-hx-swap-oob" not in html
+        assert "<title>Claims: False · Claimtrack</title>" in html
+
+    def test_a_page_link_moves_focus_to_the_new_results(self, client, claim):
+        # A page link is swapped away with the results; the form stays, and so does focus in it.
+        from_page_link = client.get("/", {"page": "1"}, headers={"HX-Request": "true"})
+        from_form = client.get("/", {"page": "1"}, headers=FILTER_FORM_REQUEST)
+        full_page = client.get("/", {"page": "1"})
+        focused = '<h2 id="results-heading" tabindex="-1" autofocus>1 claim</h2>'
+        assert focused in from_page_link.text
+        assert '<h2 id="results-heading">1 claim</h2>' in from_form.text
+        assert '<h2 id="results-heading">1 claim</h2>' in full_page.text
+
     def test_form_is_wired_for_htmx_and_works_without_it(self, client, claim):
         html = client.get("/").text
         form = re.search(r'<form id="filters"[^>]*>', html).group(0)
@@ -351,6 +410,10 @@ class TestHtmx:
         assert 'data-hx-target="#results"' in form
         assert 'data-hx-push-url="true"' in form
         assert "input changed delay:400ms" in form
+        assert 'data-hx-sync="this:replace"' in form
+        assert 'data-hx-indicator="#filters-busy"' in form
+        # Back and Forward reload the page from the server, so the form matches the address.
+        assert 'data-hx-history="false"' in form
         assert '<button type="submit">' in html
 
 
@@ -372,7 +435,7 @@ BAD_INPUTS = [
 @pytest.mark.parametrize(("params", "message"), BAD_INPUTS)
 @pytest.mark.parametrize("htmx", [False, True])
 def test_bad_input_is_explained_and_matches_nothing(client, claim, params, message, htmx):
-    headers = {"HX-Request": "true"} if htmx else {}
+    headers = {"HX-Request": "true", "HX-Trigger": "filters"} if htmx else {}
     response = client.get("/", params, headers=headers)
     assert response.status_code == 200
     assert "Some filters could not be used" in response.text
