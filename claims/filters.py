@@ -67,7 +67,7 @@ class ClaimFilter(django_filters.FilterSet):
         method="filter_search",
         max_length=SEARCH_MAX_LENGTH,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "Words in the claim or quote"}
+            attrs={"type": "search", "placeholder": "Claim or quote words"}
         ),
     )
     status = django_filters.MultipleChoiceFilter(

@@ -20,14 +20,6 @@ def json_ld(data):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
 
 
-@register.simple_tag(takes_context=True)
-def page_url(context, number):
-    """The current page's URL with its filters (`query_without_page`) and page `number`."""
-    query = context.get("query_without_page", "")
-    separator = "&" if query else ""
-    return f"{context['request'].path}?{query}{separator}page={number}"
-
-
 @register.filter
 def url_host(url):
     """The site a link leads to, shown beside it: an article may be a republication."""
