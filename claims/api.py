@@ -1,7 +1,8 @@
 """The read-only JSON API and the CSV download: the tracker's filters, as data.
 
-Every endpoint answers GET, HEAD and OPTIONS, lets any origin read it (the
-data is public and read without credentials) and answers anything else 405.
+Every endpoint (and every feed) answers GET, HEAD and OPTIONS, lets any origin
+read it (the data is public and read without credentials) and answers anything
+else 405.
 """
 
 from functools import wraps
@@ -20,37 +21,32 @@ MAX_PAGE_SIZE = 100
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-def allow_cross_origin_reads(view):
-    """Let scripts on any site read the response: public data, read without credentials."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
-
-    return wrapped
-
-
 def read_only_endpoint(view):
-    """GET and HEAD reach `view`; OPTIONS answers a CORS preflight; other methods get 405."""
+    """GET and HEAD reach `view`; OPTIONS answers a CORS preflight; other methods get 405.
+
+    Scripts on any site may read every answer, errors included.
+    """
 
     # Nothing here changes state, so CSRF protects nothing: a POST deserves 405, not 403.
     @csrf_exempt
-    @allow_cross_origin_reads
     @wraps(view)
     def endpoint(request, *args, **kwargs):
-        if request.method == "OPTIONS":
+        if request.method in ("GET", "HEAD"):
+            response = view(request, *args, **kwargs)
+        elif request.method == "OPTIONS":
             response = HttpResponse(status=204)
+            response["Allow"] = ", ".join(READ_METHODS)
             response["Access-Control-Allow-Methods"] = ", ".join(READ_METHODS)
+            # A script that sends its own headers (If-None-Match, say) asks first; no
+            # credentials are involved, so any header may come.
+            response["Access-Control-Allow-Headers"] = "*"
             response["Access-Control-Max-Age"] = "86400"
-        elif request.method in ("GET", "HEAD"):
-            return view(request, *args, **kwargs)
         else:
             response = JsonResponse(
                 {"detail": f'Method "{request.method}" not allowed.'}, status=405
             )
-        response["Allow"] = ", ".join(READ_METHODS)
+            response["Allow"] = ", ".join(READ_METHODS)
+        response["Access-Control-Allow-Origin"] = "*"
         return response
 
     return endpoint
@@ -67,8 +63,8 @@ def claim_list(request):
         return bad_request(errors)
     paginator = Paginator(filterset.results.with_details(), min(page_size, MAX_PAGE_SIZE))
     if page_number > paginator.num_pages:
-        last = paginator.num_pages
-        return bad_request({"page": [f"Page {page_number} is out of range: the last is {last}."]})
+        typed, last = request.GET["page"].strip(), paginator.num_pages
+        return bad_request({"page": [f"Page {typed} is out of range: the last is {last}."]})
     page = paginator.page(page_number)
     base_url = site_root(request)
     return _json(
@@ -102,9 +98,15 @@ def claims_csv(request):
     errors = filter_errors(filterset)
     if errors:
         return bad_request(errors)
-    lines = claims_csv_lines(filterset.results.with_related(), site_root(request))
+    if request.method == "HEAD":
+        # The headers say all a HEAD asks; do not read every claim for a body nobody gets.
+        lines = []
+    else:
+        lines = chain(
+            ["\ufeff"], claims_csv_lines(filterset.results.with_related(), site_root(request))
+        )
     return StreamingHttpResponse(
-        chain(["\ufeff"], lines),
+        lines,
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="claims.csv"'},
     )
@@ -129,8 +131,10 @@ def _positive_int(params, name, default, errors):
     value = params.get(name, "").strip()
     if not value:
         return default
-    if value.isascii() and value.isdigit() and int(value) >= 1:
-        return int(value)
+    digits = value.lstrip("0")
+    if value.isascii() and value.isdigit() and digits:
+        # Python refuses to read thousands of digits; a number that long is past any page anyway.
+        return int(digits) if len(digits) <= 18 else 10**18
     errors.setdefault(name, []).append(f"Must be a whole number of at least 1, not {value!r}.")
     return default
 

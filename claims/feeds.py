@@ -2,31 +2,36 @@
 and the updates to their verdicts.
 
 A feed reader polls. Each feed view answers a reader's current copy with 304
-Not Modified after one aggregate query (plus the lookups that validate the
-URL), without building the feed.
+Not Modified after two small queries (plus the lookups that validate the URL),
+without building the feed.
 """
 
 import datetime
 import hashlib
-from dataclasses import dataclass
+import re
+import time
+from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Count, Max, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
-from django.views.decorators.http import condition, require_safe
+from django.utils.http import parse_http_date_safe
+from django.views.decorators.http import condition
 
-from claims.api import allow_cross_origin_reads
+from claims.api import read_only_endpoint
 from claims.filters import ORDERINGS, ClaimFilter, query_without_page
 from claims.models import Claim, Status, StatusChange
 
 FEED_LENGTH = 50
 NEWEST_PUBLISHED_FIRST = ["-first_published_at", "-pk"]
+# Characters XML 1.0 cannot carry at all, not even as character references.
+NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class InvalidSearch(Exception):
@@ -38,25 +43,22 @@ class FeedSelection:
     """What one feed shows: the channel's title, page and description, and its items.
 
     `items` holds every item, newest first (the feed shows the first
-    FEED_LENGTH); `changed_fields` are the timestamps whose newest value says
-    when the feed last changed.
+    FEED_LENGTH). `search` is the tracker query the feed follows, if any: it
+    tells one search's feed from another's. `url` (the address requested) and
+    `id` (the Atom feed's permanent id) come from the request.
     """
 
     title: str
     link: str
     description: str
     items: QuerySet
-    changed_fields: tuple[str, ...] = ("updated_at",)
-    feed_url: str | None = None
+    search: str = ""
+    url: str = field(default="", init=False)
+    id: str = field(default="", init=False)
 
     @cached_property
     def _version(self):
-        fields = {
-            f"latest_{number}": Max(field) for number, field in enumerate(self.changed_fields)
-        }
-        values = self.items.aggregate(count=Count("pk"), **fields)
-        latest = [value for name, value in values.items() if name != "count" and value]
-        return values["count"], max(latest, default=None)
+        return self.items.count(), last_public_change()
 
     @property
     def last_modified(self):
@@ -64,14 +66,18 @@ class FeedSelection:
 
     @property
     def etag(self):
-        """Changes with any item's timestamps, the number of items (a removal) or the channel.
+        """Changes with the channel, the number of items, or any change to a public claim.
 
-        A claim that leaves the feed may not move Last-Modified on, but it
-        changes the count; readers send If-None-Match, which takes precedence.
+        Weak, because the feed also shows the names of speakers, articles and
+        topics, which it does not follow: a reader acts on its entries' ids and
+        update times, and a renamed topic reaches it with the next change to a
+        claim. A speaker's or topic's own feed names it in the channel, so its
+        ETag changes with the name.
         """
         count, latest = self._version
         version = [self.title, self.link, self.description, str(count), str(latest)]
-        return hashlib.sha256("\n".join(version).encode()).hexdigest()[:32]
+        digest = hashlib.sha256("\n".join(version).encode()).hexdigest()[:32]
+        return f'W/"{digest}"'
 
 
 class SelectionFeed(Feed):
@@ -89,8 +95,19 @@ class SelectionFeed(Feed):
     def get_object(self, request, **kwargs):
         # Built once per request: the conditional checks use it before the feed does.
         if not hasattr(request, "feed_selection"):
-            request.feed_selection = self.select(request, **kwargs)
+            selection = self.select(request, **kwargs)
+            selection.url = request.get_full_path()
+            selection.id = feed_id(request.path, selection.search)
+            request.feed_selection = selection
         return request.feed_selection
+
+    def get_feed(self, selection, request):
+        feed = super().get_feed(selection, request)
+        # A search typed into the address, or text pasted into the admin, may hold control
+        # characters, and the feed writer refuses to write what XML cannot carry.
+        feed.feed = without_characters_xml_forbids(feed.feed)
+        feed.items = without_characters_xml_forbids(feed.items)
+        return feed
 
     def title(self, selection):
         return selection.title
@@ -105,7 +122,10 @@ class SelectionFeed(Feed):
         return selection.description
 
     def feed_url(self, selection):
-        return selection.feed_url
+        return selection.url
+
+    def feed_guid(self, selection):
+        return selection.id
 
     def author_name(self):
         return settings.CLAIMTRACK_ORGANIZATION_NAME
@@ -144,6 +164,7 @@ class ClaimsFeed(SelectionFeed):
         return claim.updated_at
 
     def item_author_name(self, claim):
+        # The person who made the claim; the feed's own author is the fact-checker.
         return claim.speaker.name
 
     def item_categories(self, claim):
@@ -171,14 +192,13 @@ class SearchFeed(ClaimsFeed):
         ordering = filterset.form.cleaned_data.get("ordering")
         order = ORDERINGS[ordering][0].lower() if ordering else "newest published first"
         query = query_without_page(request)
-        link = reverse("claims:tracker") + (f"?{query}" if query else "")
         organization = settings.CLAIMTRACK_ORGANIZATION_NAME
         return FeedSelection(
             title=f"{organization}: claims {search}" if search else f"{organization}: claims",
-            link=link,
+            link=reverse("claims:tracker") + (f"?{query}" if query else ""),
             description=" ".join(filter(None, ["Published claims", search])) + f", {order}.",
             items=filterset.results,
-            feed_url=request.get_full_path(),
+            search=query,
         )
 
 
@@ -233,8 +253,6 @@ class UpdatesFeed(SelectionFeed):
             link=reverse("claims:corrections"),
             description="Changes to the verdicts of published claims, newest first.",
             items=StatusChange.objects.public_corrections(),
-            # An item's title holds its claim's statement, which editors can change.
-            changed_fields=("changed_at", "claim__updated_at"),
         )
 
     def item_title(self, change):
@@ -261,7 +279,8 @@ class UpdatesFeed(SelectionFeed):
 
 
 def feed_view(feed):
-    """`feed` as a view: 304 for a reader's current copy, 400 for a bad search, CORS."""
+    """`feed` as a view: 304 for a reader's current copy, 400 for a bad search; read-only
+    and open to scripts on any site, like the API."""
 
     def etag(request, **kwargs):
         return feed.get_object(request, **kwargs).etag
@@ -277,9 +296,9 @@ def feed_view(feed):
         del response["Last-Modified"]
         return response
 
-    @allow_cross_origin_reads
-    @require_safe
+    @read_only_endpoint
     def view(request, **kwargs):
+        ignore_if_modified_since_in_the_future(request)
         try:
             return conditional_feed(request, **kwargs)
         except InvalidSearch as error:
@@ -290,6 +309,49 @@ def feed_view(feed):
             )
 
     return view
+
+
+def last_public_change():
+    """When a claim that is or was public last changed: what Last-Modified says of every feed.
+
+    Whatever changes a feed saves a claim (publishing, unpublishing, a new
+    status, an edit), and a claim keeps its first publication time when it is
+    unpublished. The newest change among the claims a feed shows would go back
+    in time when that claim left the feed, and a reader asking
+    If-Modified-Since would wrongly be told that nothing had changed.
+    """
+    return Claim.objects.filter(first_published_at__isnull=False).last_modified()
+
+
+def ignore_if_modified_since_in_the_future(request):
+    """Drop an If-Modified-Since later than now (RFC 2616 calls such a date invalid).
+
+    No copy of ours carries it, and Django would answer 304 to it until that
+    time comes, whatever changed before then.
+    """
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    if since is not None and since > time.time():
+        del request.META["HTTP_IF_MODIFIED_SINCE"]
+
+
+def feed_id(path, search):
+    """The Atom feed's id: its address on the public site, with the search it follows.
+
+    Not the address it was fetched at, which may name another host or scheme
+    or carry a page number: an id is permanent.
+    """
+    return settings.CLAIMTRACK_SITE_URL + path + (f"?{search}" if search else "")
+
+
+def without_characters_xml_forbids(value):
+    """`value` (text, or dicts and lists of it) without the characters XML 1.0 cannot carry."""
+    if isinstance(value, str):
+        return NOT_IN_XML.sub("", value)
+    if isinstance(value, dict):
+        return {key: without_characters_xml_forbids(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [without_characters_xml_forbids(item) for item in value]
+    return value
 
 
 def tag_uri(minted_at, specific):

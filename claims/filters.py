@@ -66,9 +66,7 @@ class ClaimFilter(django_filters.FilterSet):
         label="Search",
         method="filter_search",
         max_length=SEARCH_MAX_LENGTH,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "Claim or quote words"}
-        ),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Claim or quote words"}),
     )
     status = django_filters.MultipleChoiceFilter(
         label="Status", choices=Status.choices, widget=forms.CheckboxSelectMultiple

@@ -28,11 +28,10 @@ CSV_COLUMNS = [
     "updated_at",
 ]
 
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
 CSV_CHUNK_SIZE = 500
+
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def claim_to_dict(claim, base_url):
@@ -127,7 +126,10 @@ def claims_csv_lines(claims, base_url):
 
 def neutralize_formula(value):
     """Text a spreadsheet would run as a formula, prefixed with ' so it shows as typed."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+    # Some spreadsheets drop leading spaces and line breaks before they look.
+    if isinstance(value, str) and (
+        value.startswith(_FORMULA_STARTS) or value.lstrip().startswith(_FORMULA_STARTS)
+    ):
         return "'" + value
     return value
 

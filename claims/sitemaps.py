@@ -57,11 +57,15 @@ class TopicSitemap(Sitemap):
 
 
 class ArticleSitemap(Sitemap):
+    """Every article; a page changes with its text or with one of its published claims."""
+
     def items(self):
-        return Article.objects.order_by("pk")
+        return Article.objects.annotate(
+            claims_updated_at=_latest_claim_update(article=OuterRef("pk"))
+        ).order_by("pk")
 
     def lastmod(self, article):
-        return article.updated_at
+        return max(filter(None, [article.updated_at, article.claims_updated_at]))
 
 
 class PageSitemap(Sitemap):
@@ -96,6 +100,9 @@ def robots_txt(request):
         "robots.txt",
         {
             "admin_path": reverse("admin:index"),
+            # Data for programs, not pages to index: a prefix of the list, the claims and the
+            # CSV, which a crawler would otherwise export again for every search it finds.
+            "api_prefix": reverse("api:claims").rstrip("/"),
             "sitemap_url": request.build_absolute_uri(reverse("sitemap")),
         },
         content_type="text/plain; charset=utf-8",

@@ -7,9 +7,10 @@ import json
 
 import pytest
 from django.http import QueryDict
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from claims import api
 from claims.filters import ClaimFilter
 from claims.models import Claim, Stance, Status
 from claims.serializers import CSV_COLUMNS
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.django_db
 LIST_URL = reverse("api:claims")
 CSV_URL = reverse("api:claims-csv")
 
-CLAIM_KEYS = {
+# In the README's order, which the JSON keeps.
+CLAIM_KEYS = [
     "slug",
     "url",
     "api_url",
@@ -36,12 +38,12 @@ CLAIM_KEYS = {
     "topics",
     "counter_sources",
     "history",
-}
-SPEAKER_KEYS = {"name", "slug", "role", "affiliation", "url"}
-ARTICLE_KEYS = {"title", "slug", "outlet", "published_on", "url", "original_url", "dateline"}
-STATUS_KEYS = {"value", "label", "definition", "rating"}
-COUNTER_SOURCE_KEYS = {"stance", "title", "publisher", "published_on", "url", "note"}
-HISTORY_KEYS = {"from", "to", "changed_at", "note"}
+]
+SPEAKER_KEYS = ["name", "slug", "role", "affiliation", "url"]
+ARTICLE_KEYS = ["title", "slug", "outlet", "published_on", "url", "original_url", "dateline"]
+STATUS_KEYS = ["value", "label", "definition", "rating"]
+COUNTER_SOURCE_KEYS = ["stance", "title", "publisher", "published_on", "url", "note"]
+HISTORY_KEYS = ["from", "to", "changed_at", "note"]
 
 
 def detail_url(claim):
@@ -103,14 +105,16 @@ class TestClaimShape:
     def test_detail_has_the_documented_shape(self, client, full_claim):
         data = get_json(client, detail_url(full_claim))
 
-        assert set(data) == CLAIM_KEYS
-        assert set(data["speaker"]) == SPEAKER_KEYS
-        assert set(data["article"]) == ARTICLE_KEYS
-        assert set(data["article"]["outlet"]) == {"name", "slug"}
-        assert set(data["status"]) == STATUS_KEYS
-        assert all(set(topic) == {"name", "slug"} for topic in data["topics"])
-        assert all(set(source) == COUNTER_SOURCE_KEYS for source in data["counter_sources"])
-        assert all(set(change) == HISTORY_KEYS for change in data["history"])
+        # Compared as lists: the keys come in the same order every time.
+        assert list(data) == CLAIM_KEYS
+        assert list(data["speaker"]) == SPEAKER_KEYS
+        assert list(data["article"]) == ARTICLE_KEYS
+        assert list(data["article"]["outlet"]) == ["name", "slug"]
+        assert list(data["status"]) == STATUS_KEYS
+        assert all(list(topic) == ["name", "slug"] for topic in data["topics"])
+        assert all(list(source) == COUNTER_SOURCE_KEYS for source in data["counter_sources"])
+        assert all(list(change) == HISTORY_KEYS for change in data["history"])
+        assert all(list(change["to"]) == ["value", "label"] for change in data["history"])
 
     def test_detail_values(self, client, full_claim):
         claim = full_claim
@@ -217,7 +221,13 @@ class TestList:
         assert [item["slug"] for item in data["results"]] == [claim.slug]
 
     def test_unknown_and_draft_claims_are_json_404s(self, client, draft_claim):
-        for url in [detail_url(draft_claim), reverse("api:claim", args=["no-such-claim"])]:
+        for url in [
+            detail_url(draft_claim),
+            reverse("api:claim", args=["no-such-claim"]),
+            # Not even a slug: still the API's answer, not an HTML page.
+            "/api/claims/лавров/",
+            "/api/claims/a.b%20c/",
+        ]:
             assert get_json(client, url, 404) == {"detail": "Not found."}
 
     def test_paginates_and_keeps_the_filters_in_next_and_previous(self, client):
@@ -262,10 +272,43 @@ class TestList:
         assert len(data["results"]) == 100
         assert data["next"].endswith("page_size=500&page=2")
 
-    def test_an_empty_result_is_an_empty_first_page(self, client, claim):
-        data = get_json(client, f"{LIST_URL}?q=nothing-matches-this")
+    # Not named `page`: pytest-playwright would take that for its browser page fixture.
+    @pytest.mark.parametrize("page_parameter", ["", "&page=1"])
+    def test_an_empty_result_is_an_empty_first_page(self, client, claim, page_parameter):
+        data = get_json(client, f"{LIST_URL}?q=nothing-matches-this{page_parameter}")
 
         assert data == {"count": 0, "next": None, "previous": None, "results": []}
+        assert list(data) == ["count", "next", "previous", "results"]
+
+    def test_no_claims_at_all_is_an_empty_first_page(self, client, draft_claim):
+        assert get_json(client, f"{LIST_URL}?page=1")["count"] == 0
+
+    @pytest.mark.parametrize("page_size, shown", [("1", 1), ("100", 100), ("101", 100), ("007", 7)])
+    def test_page_size_bounds(self, client, page_size, shown):
+        speaker, article = factories.make_speaker(), factories.make_article()
+        for _ in range(101):
+            factories.make_claim(speaker=speaker, article=article)
+
+        data = get_json(client, f"{LIST_URL}?page_size={page_size}")
+
+        assert len(data["results"]) == shown
+
+    def test_numbers_too_long_for_python_are_answered_not_crashed_on(self, client, claim):
+        huge = "9" * 5000
+
+        page = get_json(client, f"{LIST_URL}?page={huge}", 400)
+        page_size = get_json(client, f"{LIST_URL}?page_size={huge}")
+
+        assert page["errors"]["page"] == [f"Page {huge} is out of range: the last is 1."]
+        assert page_size["count"] == len(page_size["results"]) == 1
+
+    def test_unicode_search_and_results(self, client):
+        factories.make_claim(statement="Лавров: атаки идут из США")
+        factories.make_claim()
+
+        data = get_json(client, f"{LIST_URL}?q=атаки")
+
+        assert [item["statement"] for item in data["results"]] == ["Лавров: атаки идут из США"]
 
     @pytest.mark.parametrize(
         "query",
@@ -374,6 +417,31 @@ class TestMethodsAndCors:
         assert response["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
         assert response["Access-Control-Allow-Origin"] == "*"
 
+    @pytest.mark.parametrize("url", [LIST_URL, CSV_URL, "/api/claims/some-claim/"])
+    def test_preflight_allows_any_request_header(self, client, url):
+        response = client.options(
+            url,
+            headers={
+                "origin": "https://elsewhere.example",
+                "access-control-request-method": "GET",
+                "access-control-request-headers": "if-none-match, x-requested-with",
+            },
+        )
+
+        assert response.status_code == 204
+        assert response["Access-Control-Allow-Headers"] == "*"
+        assert response["Access-Control-Max-Age"] == "86400"
+
+    @pytest.mark.parametrize(
+        "url, status_code",
+        [(f"{LIST_URL}?status=bogus", 400), ("/api/claims/no-such-claim/", 404)],
+    )
+    def test_errors_allow_any_origin_too(self, client, url, status_code):
+        response = client.get(url)
+
+        assert response.status_code == status_code
+        assert response["Access-Control-Allow-Origin"] == "*"
+
     @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
     @pytest.mark.parametrize("url", [LIST_URL, CSV_URL])
     def test_writes_are_405_even_without_a_csrf_token(self, method, url):
@@ -384,9 +452,26 @@ class TestMethodsAndCors:
         assert response.status_code == 405
         assert response["Allow"] == "GET, HEAD, OPTIONS"
         assert response.json() == {"detail": f'Method "{method.upper()}" not allowed.'}
+        assert response["Access-Control-Allow-Origin"] == "*"
 
-    def test_head_is_answered(self, client, claim):
-        assert client.head(LIST_URL).status_code == 200
+    @pytest.mark.parametrize("url", [LIST_URL, CSV_URL, "/api/claims/{slug}/"])
+    def test_head_is_answered_like_get_without_a_body(self, client, claim, url):
+        url = url.format(slug=claim.slug)
+
+        head, get = client.head(url), client.get(url)
+
+        assert head.status_code == 200
+        assert head["Content-Type"] == get["Content-Type"]
+        assert body(head) == b""
+
+    def test_head_of_the_csv_reads_no_claims(self, claim, django_assert_num_queries):
+        request = RequestFactory().head(CSV_URL)
+
+        with django_assert_num_queries(0):
+            response = api.claims_csv(request)
+            assert body(response) == b""
+
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
 
 
 class TestCsv:
@@ -463,6 +548,31 @@ class TestCsv:
         data = get_json(client, f"{CSV_URL}?status=bogus&date_to=never", 400)
 
         assert set(data["errors"]) == {"status", "date_to"}
+
+    @pytest.mark.parametrize(
+        "statement",
+        [" =1+1", '\n=HYPERLINK("http://evil.example")', "\u00a0@SUM(A1)", "\t-2", "\rx"],
+    )
+    def test_formulas_behind_spaces_and_line_breaks_are_neutralised(self, client, statement):
+        factories.make_claim(statement=statement)
+
+        _, row = self.read_csv(client.get(CSV_URL))
+
+        assert row[CSV_COLUMNS.index("statement")] == "'" + statement
+
+    def test_lines_end_in_crlf_and_line_breaks_stay_inside_their_cells(self, client):
+        verdict = 'First paragraph.\r\n\r\nSecond, with a comma and a "quote".\nThird.'
+        factories.make_claim(verdict=verdict)
+
+        response = client.get(CSV_URL)
+
+        content = body(response)
+        assert content.count(b"\xef\xbb\xbf") == 1
+        header_line, _ = content.removeprefix(b"\xef\xbb\xbf").split(b"\r\n", 1)
+        assert header_line.decode() == ",".join(CSV_COLUMNS)
+        assert content.endswith(b"\r\n")
+        _, row = csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""))
+        assert row[CSV_COLUMNS.index("verdict")] == verdict
 
     def test_non_latin_text_survives(self, client):
         factories.make_claim(statement="Лавров: атаки идут из США")

@@ -57,6 +57,24 @@ class TestJson:
     def test_is_the_default_format(self, claims):
         assert json.loads(export()[0]) == expected_dicts()
 
+    def test_a_dash_for_output_means_stdout(self, claims, tmp_path, monkeypatch):
+        monkeypatch.chdir(tmp_path)
+
+        stdout, stderr = export("--output", "-")
+
+        assert json.loads(stdout) == expected_dicts()
+        assert stderr == ""
+        assert list(tmp_path.iterdir()) == []
+
+    def test_no_published_claims_is_an_empty_list(self, tmp_path):
+        factories.make_claim(published=False)
+        output = tmp_path / "claims.json"
+
+        _, stderr = export("--output", str(output))
+
+        assert json.loads(output.read_text(encoding="utf-8")) == []
+        assert "Exported 0 claims as json" in stderr
+
     def test_to_a_file_with_a_summary_on_stderr(self, claims, tmp_path):
         output = tmp_path / "claims.json"
 
@@ -97,6 +115,21 @@ class TestCsv:
         assert rated["topics"] == "Cyberattacks"
         assert rated["url"] == f"{settings.CLAIMTRACK_SITE_URL}/claims/{claims[0].slug}/"
 
+    def test_lines_end_in_crlf_in_a_file_too(self, tmp_path):
+        verdict = "Two lines:\nthe second."
+        factories.make_claim(verdict=verdict)
+        output = tmp_path / "claims.csv"
+
+        _, stderr = export("--format", "csv", "--output", str(output))
+
+        content = output.read_bytes()
+        assert not content.startswith(b"\xef\xbb\xbf")
+        assert content.count(b"\r\n") == 2
+        assert content.endswith(b"\r\n")
+        _, row = read_csv(content.decode("utf-8"))
+        assert row[CSV_COLUMNS.index("verdict")] == verdict
+        assert "Exported 1 claim as csv" in stderr
+
     def test_to_a_file(self, claims, tmp_path):
         output = tmp_path / "claims.csv"
 
@@ -109,7 +142,7 @@ class TestCsv:
         assert stdout == ""
         assert "Exported 3 claims as csv" in stderr
 
-    @pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t"])
+    @pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r", " =", "\n\t+"])
     def test_guards_against_formula_injection(self, prefix):
         factories.make_claim(
             statement=f"{prefix}cmd|' /C calc'!A0",

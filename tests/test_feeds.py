@@ -2,10 +2,16 @@
 
 import calendar
 import datetime
+import email.utils
+import re
+import time
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 import feedparser
 import pytest
 from django.http import QueryDict
+from django.test import Client
 from django.urls import reverse
 from django.utils.http import http_date
 
@@ -24,6 +30,9 @@ CYRILLIC_QUOTE = "Атаки на наши ресурсы идут из США &
 TRICKY_STATEMENT = 'Lavrov: "most attacks" come from the US & <its allies> — Лавров'
 
 FORMATS = ["rss", "atom"]
+ATOM = "{http://www.w3.org/2005/Atom}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+RFC_822_DATE = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$")
 
 
 def feed_url(name, fmt="rss", *args):
@@ -58,6 +67,36 @@ def struct_to_datetime(value):
 
 def entry_slugs(feed):
     return [entry.link.rstrip("/").rsplit("/", 1)[-1] for entry in feed.entries]
+
+
+def xml_root(response):
+    assert response.status_code == 200, response.content[:500]
+    return ET.fromstring(response.content)
+
+
+class HtmlChecker(HTMLParser):
+    """Reads an HTML fragment once: its text, and whether every element that opens closes."""
+
+    VOID_ELEMENTS = {"br", "hr", "img"}
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.open_elements, self.text, self.well_formed = [], [], True
+        self.feed(html)
+        self.close()
+        self.well_formed = self.well_formed and not self.open_elements
+        self.text = "".join(self.text)
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID_ELEMENTS:
+            self.open_elements.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.open_elements or self.open_elements.pop() != tag:
+            self.well_formed = False
+
+    def handle_data(self, data):
+        self.text.append(data)
 
 
 @pytest.fixture
@@ -105,7 +144,6 @@ class TestClaimsFeed:
         assert entry.link == f"http://testserver/claims/{claim.slug}/"
         assert entry.id == f"tag:claims.example.org,2021-05-03:claim:{claim.pk}"
         assert entry.guidislink is False
-        assert entry.author == "Сергей Лавров"
         assert [tag.term for tag in entry.tags] == ["Misleading", "Cyber & security"]
         published = struct_to_datetime(entry.published_parsed)
         assert published == claim.first_published_at
@@ -349,7 +387,8 @@ class TestConditionalGet:
     ):
         etag = client.get(feed_url("claims"))["ETag"]
 
-        with django_assert_num_queries(1):
+        # The number of items and the last change to a public claim.
+        with django_assert_num_queries(2):
             response = client.get(feed_url("claims"), headers={"if-none-match": etag})
 
         assert response.status_code == 304
@@ -360,20 +399,20 @@ class TestConditionalGet:
         last_modified = client.get(feed_url("claims", "atom"))["Last-Modified"]
         assert last_modified == http_date(claim.updated_at.timestamp())
 
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(2):
             response = client.get(
                 feed_url("claims", "atom"), headers={"if-modified-since": last_modified}
             )
 
         assert response.status_code == 304
 
-    def test_speaker_feed_304_costs_the_lookup_and_one_aggregate(
+    def test_speaker_feed_304_costs_the_lookup_and_two_small_queries(
         self, client, claim, django_assert_num_queries
     ):
         url = feed_url("speaker", "rss", claim.speaker.slug)
         etag = client.get(url)["ETag"]
 
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(3):
             response = client.get(url, headers={"if-none-match": etag})
 
         assert response.status_code == 304
@@ -382,7 +421,7 @@ class TestConditionalGet:
         claim.change_status(Status.TRUE, note="Revised.")
         first = client.get(feed_url("updates"))
 
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(2):
             response = client.get(feed_url("updates"), headers={"if-none-match": first["ETag"]})
 
         assert response.status_code == 304
@@ -542,3 +581,394 @@ def test_dates_are_the_same_instant_in_any_time_zone(client, settings, fmt):
     entry = parse(client.get(feed_url("claims", fmt))).entries[0]
 
     assert struct_to_datetime(entry.published_parsed) == claim.first_published_at
+
+
+@pytest.fixture
+def corrected_claim(tricky_claim, editor):
+    """The tricky claim with a verdict changed after publication: an item of the updates feed."""
+    tricky_claim.change_status(Status.FALSE, note='The advisory says "no" & <means> it.', by=editor)
+    return tricky_claim
+
+
+def every_feed(claim, fmt):
+    """The address of every kind of feed, each with the claim in it."""
+    return [
+        feed_url("claims", fmt),
+        f"{feed_url('claims', fmt)}?status=false&q=allies",
+        feed_url("speaker", fmt, claim.speaker.slug),
+        feed_url("topic", fmt, claim.topics.get().slug),
+        feed_url("status", fmt, claim.status),
+        feed_url("updates", fmt),
+    ]
+
+
+DUBLIN_CORE = "{http://purl.org/dc/elements/1.1/}"
+
+
+class TestAtomRequirements:
+    def test_the_feed_and_every_entry_have_what_rfc_4287_requires(self, client, corrected_claim):
+        for url in every_feed(corrected_claim, "atom"):
+            feed = xml_root(client.get(url))
+
+            assert feed.tag == f"{ATOM}feed"
+            assert feed.get(XML_LANG) == "en-gb"
+            for element in ["id", "title", "updated"]:
+                assert feed.findtext(f"{ATOM}{element}"), (url, element)
+            assert datetime.datetime.fromisoformat(feed.findtext(f"{ATOM}updated")).tzinfo
+            # The organisation publishes the feed; each claim's entry names its speaker.
+            assert feed.findtext(f"{ATOM}author/{ATOM}name") == "Claimtrack"
+            links = {link.get("rel"): link.get("href") for link in feed.findall(f"{ATOM}link")}
+            assert links["self"] == f"http://testserver{url}"
+            assert links["alternate"].startswith("http://testserver/")
+            entries = feed.findall(f"{ATOM}entry")
+            assert entries, url
+            for entry in entries:
+                for element in ["id", "title", "updated", "published", "summary"]:
+                    assert entry.findtext(f"{ATOM}{element}"), (url, element)
+                assert datetime.datetime.fromisoformat(entry.findtext(f"{ATOM}updated")).tzinfo
+                [link] = entry.findall(f"{ATOM}link")
+                assert link.get("rel") == "alternate"
+                assert link.get("href").startswith("http://testserver/claims/")
+                if "/feeds/updates/" not in url:
+                    assert (
+                        entry.findtext(f"{ATOM}author/{ATOM}name") == corrected_claim.speaker.name
+                    )
+
+    def test_entry_ids_are_unique_tag_uris(self, client, corrected_claim):
+        factories.make_claim(topics=corrected_claim.topics.all())
+        ids = [
+            entry.findtext(f"{ATOM}id")
+            for url in [feed_url("claims", "atom"), feed_url("updates", "atom")]
+            for entry in xml_root(client.get(url)).findall(f"{ATOM}entry")
+        ]
+
+        assert len(ids) == 3
+        assert len(set(ids)) == 3
+        assert all(re.fullmatch(r"tag:[a-z0-9.-]+,\d{4}-\d{2}-\d{2}:[a-z-]+:\d+", id) for id in ids)
+
+    def test_each_search_has_its_own_feed_id(self, client, claim):
+        urls = [
+            feed_url("claims", "atom"),
+            f"{feed_url('claims', 'atom')}?status=false",
+            f"{feed_url('claims', 'atom')}?status=false&q=attacks",
+            f"{feed_url('claims', 'atom')}?status=true",
+            f"{feed_url('claims', 'atom')}?status=false&ordering=oldest",
+            feed_url("status", "atom", "false"),
+            feed_url("speaker", "atom", claim.speaker.slug),
+            feed_url("updates", "atom"),
+        ]
+
+        ids = [xml_root(client.get(url)).findtext(f"{ATOM}id") for url in urls]
+
+        assert len(set(ids)) == len(urls)
+
+    def test_the_feed_id_is_the_public_address_of_the_search(self, client, settings, claim):
+        settings.CLAIMTRACK_SITE_URL = "https://claims.example.org"
+        settings.ALLOWED_HOSTS = ["testserver", "mirror.example.net"]
+        url = f"{feed_url('claims', 'atom')}?status=false&q=attacks"
+
+        plain = xml_root(client.get(url)).findtext(f"{ATOM}id")
+        paged = xml_root(client.get(f"{url}&page=2&outlet=")).findtext(f"{ATOM}id")
+        elsewhere = xml_root(
+            client.get(url, secure=True, headers={"host": "mirror.example.net"})
+        ).findtext(f"{ATOM}id")
+
+        assert plain == "https://claims.example.org/feeds/claims/atom/?status=false&q=attacks"
+        assert paged == elsewhere == plain
+
+
+class TestRssRequirements:
+    @pytest.mark.parametrize(
+        "make_url",
+        [
+            lambda claim: f"{feed_url('claims')}?status=false&q=US%20%26%20allies&page=2&outlet=",
+            lambda claim: f"{feed_url('speaker', 'rss', claim.speaker.slug)}?utm_source=x&a=b",
+            lambda claim: feed_url("updates"),
+        ],
+    )
+    def test_self_link_is_the_address_requested(self, client, claim, make_url):
+        url = make_url(claim)
+
+        response = client.get(url)
+
+        self_link = xml_root(response).find("channel/{http://www.w3.org/2005/Atom}link")
+        assert self_link.get("rel") == "self"
+        assert self_link.get("href") == f"http://testserver{url}"
+        escaped = f'href="http://testserver{url.replace("&", "&amp;")}"'
+        assert escaped.encode() in response.content
+
+    def test_items_have_unique_guids_and_rfc_822_dates(self, client, corrected_claim):
+        factories.make_claim()
+        for url in every_feed(corrected_claim, "rss"):
+            items = xml_root(client.get(url)).findall("channel/item")
+
+            guids = [item.findtext("guid") for item in items]
+            assert items and len(set(guids)) == len(items), url
+            for item in items:
+                assert item.find("guid").get("isPermaLink") == "false"
+                published = item.findtext("pubDate")
+                assert RFC_822_DATE.match(published), published
+                assert email.utils.parsedate_to_datetime(published).tzinfo is not None
+                # RSS's <author> must be an e-mail address; the speaker is named as dc:creator.
+                assert item.find("author") is None
+            if "/feeds/updates/" not in url:
+                creators = {item.findtext(f"{DUBLIN_CORE}creator") for item in items}
+                assert corrected_claim.speaker.name in creators, url
+                assert None not in creators, url
+
+    def test_pub_date_is_the_first_publication(self, client, tricky_claim):
+        [item] = xml_root(client.get(feed_url("claims"))).findall("channel/item")
+
+        published = email.utils.parsedate_to_datetime(item.findtext("pubDate"))
+        assert published == tricky_claim.first_published_at
+
+
+class TestEscaping:
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_titles_are_plain_text_escaped_once_for_xml(self, client, tricky_claim, fmt):
+        response = client.get(feed_url("claims", fmt))
+
+        root = xml_root(response)
+        title = root.findtext(f"{ATOM}entry/{ATOM}title" if fmt == "atom" else "channel/item/title")
+        assert title == TRICKY_STATEMENT
+        escaped = 'Lavrov: "most attacks" come from the US &amp; &lt;its allies&gt; — Лавров'
+        assert escaped.encode() in response.content
+
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_descriptions_are_well_formed_html_escaped_once(self, client, corrected_claim, fmt):
+        for url in [feed_url("claims", fmt), feed_url("updates", fmt)]:
+            root = xml_root(client.get(url))
+            path = f"{ATOM}entry/{ATOM}summary" if fmt == "atom" else "channel/item/description"
+
+            html = HtmlChecker(root.findtext(path))
+
+            assert html.well_formed, url
+            # Read once as HTML, the text is what editors typed: no entity is left over.
+            assert not re.search(r"&(amp|lt|gt|quot|#x?[0-9a-f]+);", html.text), html.text
+            if url == feed_url("updates", fmt):
+                assert 'The advisory says "no" & <means> it.' in html.text
+                assert TRICKY_STATEMENT in html.text
+            else:
+                assert CYRILLIC_QUOTE in html.text
+                assert '<b>Not</b> borne out & "disputed".' in html.text
+                assert "“Лавров & <США>”" in html.text
+
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_channel_text_is_escaped_once(self, client, fmt):
+        topic = factories.make_topic(name="Cyber & <security>")
+        factories.make_claim(topics=[topic])
+
+        response = client.get(feed_url("topic", fmt, topic.slug))
+
+        title = xml_root(response).findtext(f"{ATOM}title" if fmt == "atom" else "channel/title")
+        assert title == "Claimtrack: claims on Cyber & <security>"
+        assert b"Cyber &amp; &lt;security&gt;" in response.content
+
+
+class TestTextXmlCannotCarry:
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_a_search_with_control_characters_is_still_a_feed(self, client, claim, fmt):
+        response = client.get(f"{feed_url('claims', fmt)}?q=%01cyber%08attacks")
+
+        feed = parse(response)
+        assert feed.feed.title == "Claimtrack: claims matching “cyberattacks”"
+
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_control_characters_pasted_into_a_claim_do_not_break_the_feeds(self, client, fmt):
+        claim = factories.make_claim(
+            statement="Attacks\x08 come\x0c from the US", verdict="Not\x1f so.\ufffe"
+        )
+        claim.change_status(Status.TRUE, note="Revised\x0b.")
+
+        for url in [feed_url("claims", fmt), feed_url("updates", fmt)]:
+            feed = parse(client.get(url))
+
+            assert feed.entries[0].title.startswith("Attacks come from the US"), url
+        assert "Not so." in parse(client.get(feed_url("claims", fmt))).entries[0].summary
+
+
+class TestValidators:
+    """What a reader's If-None-Match and If-Modified-Since are answered, and when they go stale."""
+
+    def test_the_etag_is_weak_and_compared_weakly(self, client, claim):
+        etag = client.get(feed_url("claims"))["ETag"]
+
+        assert re.fullmatch(r'W/"[0-9a-f]{32}"', etag)
+        strong_form = etag.removeprefix("W/")
+        response = client.get(feed_url("claims"), headers={"if-none-match": strong_form})
+        assert response.status_code == 304
+
+    @pytest.mark.parametrize(
+        "if_none_match, status_code",
+        [
+            ('"stale", {etag}', 304),
+            ('W/"stale",{etag} , "other"', 304),
+            ("*", 304),
+            ('"stale", W/"older"', 200),
+        ],
+    )
+    def test_if_none_match_lists_and_star(self, client, claim, if_none_match, status_code):
+        etag = client.get(feed_url("claims", "atom"))["ETag"]
+
+        response = client.get(
+            feed_url("claims", "atom"), headers={"if-none-match": if_none_match.format(etag=etag)}
+        )
+
+        assert response.status_code == status_code
+
+    def test_a_stale_etag_outweighs_a_current_date(self, client, claim):
+        last_modified = client.get(feed_url("claims"))["Last-Modified"]
+
+        response = client.get(
+            feed_url("claims"),
+            headers={"if-none-match": '"stale"', "if-modified-since": last_modified},
+        )
+
+        assert response.status_code == 200
+
+    def test_an_if_modified_since_in_the_future_is_ignored(self, client, claim):
+        tomorrow = http_date(time.time() + 24 * 60 * 60)
+
+        response = client.get(feed_url("claims"), headers={"if-modified-since": tomorrow})
+
+        assert response.status_code == 200
+
+    def test_a_304_carries_the_validators_of_the_200(self, client, claim):
+        full = client.get(feed_url("claims"))
+
+        for headers in [
+            {"if-none-match": full["ETag"]},
+            {"if-modified-since": full["Last-Modified"]},
+        ]:
+            response = client.get(feed_url("claims"), headers=headers)
+
+            assert response.status_code == 304
+            assert response.content == b""
+            assert response["ETag"] == full["ETag"]
+            assert response["Last-Modified"] == full["Last-Modified"]
+            assert response.get("Vary") == full.get("Vary")
+            assert response["Access-Control-Allow-Origin"] == "*"
+
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_head_answers_headers_only(self, client, claim, fmt):
+        full = client.get(feed_url("claims", fmt))
+
+        head = client.head(feed_url("claims", fmt))
+        conditional_head = client.head(
+            feed_url("claims", fmt), headers={"if-none-match": full["ETag"]}
+        )
+
+        assert head.status_code == 200
+        assert head.content == b""
+        assert head["Content-Type"] == full["Content-Type"]
+        assert head["ETag"] == full["ETag"]
+        assert head["Last-Modified"] == full["Last-Modified"]
+        assert conditional_head.status_code == 304
+
+    def test_unpublishing_the_newest_claim_is_news_to_if_modified_since(self, client):
+        older, newer = factories.make_claim(), factories.make_claim()
+        Claim.objects.filter(pk=older.pk).update(updated_at=at(1))
+        Claim.objects.filter(pk=newer.pk).update(updated_at=at(2))
+        first = client.get(feed_url("claims"))
+        assert first["Last-Modified"] == http_date(at(2).timestamp())
+
+        newer.refresh_from_db()
+        newer.unpublish()
+        response = client.get(
+            feed_url("claims"), headers={"if-modified-since": first["Last-Modified"]}
+        )
+
+        assert response.status_code == 200
+        assert entry_slugs(parse(response)) == [older.slug]
+        assert response["ETag"] != first["ETag"]
+
+    def test_a_claim_leaving_a_status_is_news_to_that_status_feed(self, client):
+        staying, leaving = factories.make_claim(), factories.make_claim()
+        Claim.objects.filter(pk=staying.pk).update(updated_at=at(1))
+        Claim.objects.filter(pk=leaving.pk).update(updated_at=at(2))
+        url = feed_url("status", "rss", "false")
+        first = client.get(url)
+
+        leaving.refresh_from_db()
+        leaving.change_status(Status.TRUE, note="A new report.")
+        by_date = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+        by_etag = client.get(url, headers={"if-none-match": first["ETag"]})
+
+        assert by_date.status_code == by_etag.status_code == 200
+        assert entry_slugs(parse(by_etag)) == [staying.slug]
+
+    def test_a_changed_status_changes_the_etag(self, client, claim):
+        etag = client.get(feed_url("claims", "atom"))["ETag"]
+
+        claim.change_status(Status.MOSTLY_FALSE, note="A new report.")
+
+        response = client.get(feed_url("claims", "atom"), headers={"if-none-match": etag})
+        assert response.status_code == 200
+        assert [tag.term for tag in parse(response).entries[0].tags] == ["Mostly false"]
+
+    def test_a_renamed_topic_or_speaker_is_news_to_its_own_feed(self, client):
+        topic = factories.make_topic(name="Ransomware")
+        claim = factories.make_claim(topics=[topic])
+        topic_url = feed_url("topic", "rss", topic.slug)
+        speaker_url = feed_url("speaker", "rss", claim.speaker.slug)
+        etags = {url: client.get(url)["ETag"] for url in [topic_url, speaker_url]}
+
+        topic.name = "Ransomware attacks"
+        topic.save()
+        claim.speaker.name = "Sergey V. Lavrov"
+        claim.speaker.save()
+
+        for url, etag in etags.items():
+            response = client.get(url, headers={"if-none-match": etag})
+            assert response.status_code == 200, url
+        assert parse(client.get(topic_url)).feed.title == "Claimtrack: claims on Ransomware attacks"
+
+    def test_a_renamed_topic_waits_for_the_next_change_elsewhere(self, client):
+        """Other feeds show the topic only as an entry's category, and a reader does not look
+        at an entry again unless its update time moves: the validator follows entries."""
+        topic = factories.make_topic(name="Ransomware")
+        claim = factories.make_claim(topics=[topic])
+        etag = client.get(feed_url("claims"))["ETag"]
+
+        topic.name = "Ransomware attacks"
+        topic.save()
+        unchanged = client.get(feed_url("claims"), headers={"if-none-match": etag})
+        claim.save()
+        changed = client.get(feed_url("claims"), headers={"if-none-match": etag})
+
+        assert unchanged.status_code == 304
+        assert changed.status_code == 200
+        assert "Ransomware attacks" in [tag.term for tag in parse(changed).entries[0].tags]
+
+    def test_last_modified_ignores_claims_never_published(self, client, claim):
+        last_modified = client.get(feed_url("claims"))["Last-Modified"]
+        draft = factories.make_claim(published=False)
+        Claim.objects.filter(pk=draft.pk).update(
+            updated_at=claim.updated_at + datetime.timedelta(1)
+        )
+
+        assert client.get(feed_url("claims"))["Last-Modified"] == last_modified
+
+
+class TestMethods:
+    def test_a_cors_preflight_is_answered(self, client):
+        response = client.options(
+            feed_url("claims"),
+            headers={
+                "origin": "https://reader.example",
+                "access-control-request-method": "GET",
+                "access-control-request-headers": "if-none-match",
+            },
+        )
+
+        assert response.status_code == 204
+        assert response["Access-Control-Allow-Origin"] == "*"
+        assert response["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+        assert response["Access-Control-Allow-Headers"] == "*"
+
+    @pytest.mark.parametrize("method", ["post", "put", "delete"])
+    def test_writes_are_405_even_without_a_csrf_token(self, method):
+        response = getattr(Client(enforce_csrf_checks=True), method)(feed_url("updates"))
+
+        assert response.status_code == 405
+        assert response["Allow"] == "GET, HEAD, OPTIONS"

@@ -289,9 +289,9 @@ class TestPagination:
         assert 'rel="next"' not in response.text
         assert '<h2 id="results-heading">7 claims</h2>' in response.text
 
-    @pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "9" * 5000])
-    def test_a_page_that_is_not_a_number_shows_the_first(self, client, many_false_claims, page):
-        response = client.get("/", {"status": "false", "page": page})
+    @pytest.mark.parametrize("asked", ["abc", "0", "-1", "1.5", "9" * 5000])
+    def test_a_page_that_is_not_a_number_shows_the_first(self, client, many_false_claims, asked):
+        response = client.get("/", {"status": "false", "page": asked})
         assert response.status_code == 200
         assert response.context["page_obj"].number == 1
         assert "does not exist; showing page 1." in response.text

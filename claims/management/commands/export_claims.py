@@ -9,7 +9,24 @@ from claims.claimreview import claim_review
 from claims.models import Claim
 from claims.serializers import claim_to_dict, claims_csv_lines
 
-FORMATS = ["json", "csv", "claimreview"]
+
+def export_json(claims, base_url):
+    objects = [claim_to_dict(claim, base_url) for claim in claims.with_details()]
+    return len(objects), _json(objects)
+
+
+def export_csv(claims, base_url):
+    header, *rows = claims_csv_lines(claims.with_related(), base_url)
+    return len(rows), header + "".join(rows)
+
+
+def export_claimreview(claims, base_url):
+    reviews = [claim_review(claim, base_url) for claim in claims.rated().with_related()]
+    return len(reviews), _json(reviews)
+
+
+# Each takes the claims and the site's address and returns (how many exported, the text).
+EXPORTS = {"json": export_json, "csv": export_csv, "claimreview": export_claimreview}
 
 
 class Command(BaseCommand):
@@ -20,27 +37,22 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", choices=FORMATS, default="json", help="Default: json.")
         parser.add_argument(
-            "--output", metavar="FILE", help="Write to FILE instead of standard output."
+            "--format", choices=list(EXPORTS), default="json", help="Default: json."
+        )
+        parser.add_argument(
+            "--output",
+            metavar="FILE",
+            help="Write to FILE instead of standard output (- is standard output).",
         )
 
     def handle(self, *args, **options):
         export_format, output = options["format"], options["output"]
-        base_url = settings.CLAIMTRACK_SITE_URL
         # Oldest first publication first: successive exports differ only at the end.
         claims = Claim.objects.published().order_by("first_published_at", "pk")
-        if export_format == "json":
-            data = [claim_to_dict(claim, base_url) for claim in claims.with_details()]
-            text = _json(data)
-        elif export_format == "claimreview":
-            data = [claim_review(claim, base_url) for claim in claims.rated().with_related()]
-            text = _json(data)
-        else:
-            header, *rows = claims_csv_lines(claims.with_related(), base_url)
-            data, text = rows, header + "".join(rows)
+        count, text = EXPORTS[export_format](claims, settings.CLAIMTRACK_SITE_URL)
 
-        if output is None:
+        if output in (None, "-"):
             self.stdout.write(text, ending="")
             return
         try:
@@ -48,9 +60,9 @@ class Command(BaseCommand):
                 file.write(text)
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error.strerror or error}.") from error
-        noun = "claim" if len(data) == 1 else "claims"
+        noun = "claim" if count == 1 else "claims"
         self.stderr.write(
-            f"Exported {len(data)} {noun} as {export_format} to {output}.",
+            f"Exported {count} {noun} as {export_format} to {output}.",
             style_func=self.style.SUCCESS,
         )
 
