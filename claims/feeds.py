@@ -188,15 +188,15 @@ class SearchFeed(ClaimsFeed):
                     f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()
                 )
             )
-        search = describe_search(filterset.form.cleaned_data)
+        search = filterset.description
         ordering = filterset.form.cleaned_data.get("ordering")
         order = ORDERINGS[ordering][0].lower() if ordering else "newest published first"
         query = query_without_page(request)
         organization = settings.CLAIMTRACK_ORGANIZATION_NAME
         return FeedSelection(
-            title=f"{organization}: claims {search}" if search else f"{organization}: claims",
+            title=f"{organization} claims: {search}" if search else f"{organization}: claims",
             link=reverse("claims:tracker") + (f"?{query}" if query else ""),
-            description=" ".join(filter(None, ["Published claims", search])) + f", {order}.",
+            description=", ".join(filter(None, ["Published claims", search, order])) + ".",
             items=filterset.results,
             search=query,
         )
@@ -358,24 +358,3 @@ def tag_uri(minted_at, specific):
     """A tag: URI (RFC 4151) naming one item for good: an RSS guid and an Atom id."""
     authority = urlsplit(settings.CLAIMTRACK_SITE_URL).hostname
     return f"tag:{authority},{minted_at.astimezone(datetime.UTC):%Y-%m-%d}:{specific}"
-
-
-def describe_search(data):
-    """The tracker's cleaned filters in words ("by X on Y rated “False”"), "" for none."""
-    parts = []
-    if speaker := data.get("speaker"):
-        parts.append(f"by {speaker.name}")
-    if topic := data.get("topic"):
-        parts.append(f"on {topic.name}")
-    if outlet := data.get("outlet"):
-        parts.append(f"reported by {outlet.name}")
-    if statuses := data.get("status"):
-        labels = " or ".join(f"“{Status(value).label}”" for value in statuses)
-        parts.append(f"rated {labels}")
-    if text := data.get("q"):
-        parts.append(f"matching “{text}”")
-    if date_from := data.get("date_from"):
-        parts.append(f"stated from {date_from.isoformat()}")
-    if date_to := data.get("date_to"):
-        parts.append(f"stated until {date_to.isoformat()}")
-    return " ".join(parts)

@@ -8,6 +8,8 @@ import datetime
 
 import django_filters
 from django import forms
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 
 from claims.models import Claim, Status, Topic
 from sources.models import Outlet, Speaker
@@ -119,6 +121,32 @@ class ClaimFilter(django_filters.FilterSet):
         self.filters["speaker"].queryset = published.speakers()
         self.filters["outlet"].queryset = published.outlets()
         self.filters["topic"].queryset = published.topics()
+
+    @property
+    def description(self):
+        """The valid filters in words ("False or Misleading, by Sergey Lavrov"), "" for none.
+
+        Page titles and feed titles both use it, so a feed is named like the page it follows.
+        """
+        if not self.is_valid():
+            return ""
+        filters = self.form.cleaned_data
+        parts = []
+        if statuses := filters.get("status"):
+            parts.append(" or ".join(Status(status).label for status in statuses))
+        if speaker := filters.get("speaker"):
+            parts.append(f"by {speaker.name}")
+        if outlet := filters.get("outlet"):
+            parts.append(f"in {outlet.name}")
+        if topic := filters.get("topic"):
+            parts.append(f"on {topic.name}")
+        if text := filters.get("q"):
+            parts.append(f"matching “{Truncator(text).chars(40)}”")
+        if date_from := filters.get("date_from"):
+            parts.append(f"from {date_format(date_from, 'j F Y')}")
+        if date_to := filters.get("date_to"):
+            parts.append(f"until {date_format(date_to, 'j F Y')}")
+        return ", ".join(parts)
 
     @property
     def results(self):

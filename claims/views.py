@@ -12,7 +12,6 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
-from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
@@ -115,29 +114,6 @@ def export_query(request, fixed_filters):
     return query.urlencode()
 
 
-def describe_search(filterset):
-    """The filters in force, in words ("False or Misleading, by Sergey Lavrov"), for titles."""
-    if filterset.errors:
-        return "filters to correct"
-    filters = filterset.form.cleaned_data
-    parts = []
-    if statuses := filters.get("status"):
-        parts.append(" or ".join(Status(status).label for status in statuses))
-    if speaker := filters.get("speaker"):
-        parts.append(f"by {speaker.name}")
-    if outlet := filters.get("outlet"):
-        parts.append(f"in {outlet.name}")
-    if topic := filters.get("topic"):
-        parts.append(f"on {topic.name}")
-    if query := filters.get("q"):
-        parts.append(f"matching “{Truncator(query).chars(40)}”")
-    if date_from := filters.get("date_from"):
-        parts.append(f"from {date_format(date_from, 'j F Y')}")
-    if date_to := filters.get("date_to"):
-        parts.append(f"until {date_format(date_to, 'j F Y')}")
-    return ", ".join(parts)
-
-
 def claim_results(request, claims, *, title, fixed_filters=None):
     """The context of the results partial: `claims` filtered by the query, counted and paginated.
 
@@ -157,7 +133,7 @@ def claim_results(request, claims, *, title, fixed_filters=None):
     total = sum(count for _, count in status_counts)
     context = paginated(request, results, count=total)
     page = context["page_obj"]
-    description = describe_search(filterset)
+    description = "filters to correct" if filterset.errors else filterset.description
     results_title = f"{title}: {description}" if description else title
     if page.number > 1:
         results_title += f" (page {page.number} of {page.paginator.num_pages})"

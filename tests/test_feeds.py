@@ -256,7 +256,7 @@ class TestSearchFeed:
         feed = parse(client.get(f"{feed_url('claims')}?{query}"))
 
         assert feed.feed.title == (
-            "Claimtrack: claims by Sergey Lavrov rated “False” or “Misleading” matching “attacks”"
+            "Claimtrack claims: False or Misleading, by Sergey Lavrov, matching “attacks”"
         )
         assert feed.feed.link == (
             f"http://testserver/?speaker={lavrov.pk}&status=false&status=misleading&q=attacks"
@@ -771,7 +771,7 @@ class TestTextXmlCannotCarry:
         response = client.get(f"{feed_url('claims', fmt)}?q=%01cyber%08attacks")
 
         feed = parse(response)
-        assert feed.feed.title == "Claimtrack: claims matching “cyberattacks”"
+        assert feed.feed.title == "Claimtrack claims: matching “cyberattacks”"
 
     @pytest.mark.parametrize("fmt", FORMATS)
     def test_control_characters_pasted_into_a_claim_do_not_break_the_feeds(self, client, fmt):
