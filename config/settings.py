@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from psycopg_pool import ConnectionPool
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.csp import CSP
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "sources",
+    "accounts",
     "claims",
 ]
 
@@ -114,6 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -126,19 +129,41 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg's connection pool replaces persistent connections (CONN_MAX_AGE must stay 0).
-    DATABASES["default"]["OPTIONS"] = {"pool": True}
+    # Connections are checked when taken from the pool, so a database restart costs
+    # the requests made while it is down, not every pooled connection afterwards, and
+    # a request waits DATABASE_POOL_TIMEOUT seconds at most before the 503 page.
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
+            "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 5),
+            "check": ConnectionPool.check_connection,
+        },
+        "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5),
+    }
 if test_database_name := env_str("DATABASE_TEST_NAME"):
     # Lets concurrent CI runs on one server each build their own test database.
     DATABASES["default"]["TEST"] = {"NAME": test_database_name}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Shared by every app server when REDIS_URL is set; each process keeps its own
+# otherwise. Cached data is keyed by the public data's revision (claims.caching),
+# so a change shows on the next request whichever backend holds it.
 if redis_url := env_str("REDIS_URL"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "claimtrack",
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long cached data lives; 0 switches the cache off (benchmarks measure both).
+CLAIMTRACK_CACHE_SECONDS = env_int("CLAIMTRACK_CACHE_SECONDS", 15 * 60)
+if CLAIMTRACK_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured("CLAIMTRACK_CACHE_SECONDS must be 0 (off) or more")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -164,14 +189,18 @@ STORAGES = {
     },
 }
 
+# Browsers and CDNs keep static files for a year: every page links them by
+# hashed names (the manifest storage), which change whenever their content does.
+WHITENOISE_MAX_AGE = 0 if DEBUG else 365 * 24 * 60 * 60
 # The test runner switches DEBUG off after this module has read it; keep serving
 # static files from the apps and static/ in development and tests all the same.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
 
-# A strict policy: no inline scripts or styles anywhere on the site.
+# A strict policy: no inline styles anywhere, and no inline script without the
+# request's nonce. htmx is told not to inject its indicator styles (base.html).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
@@ -180,10 +209,19 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
-SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT")
-if env_bool("DJANGO_BEHIND_HTTPS_PROXY"):
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+# HTTPS everywhere in production. Turn the redirect off only behind a proxy that
+# redirects itself, or to try production settings on loopback.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=not DEBUG)
+# The TLS-terminating proxy in front of the app servers says which scheme the
+# visitor used; it must overwrite any X-Forwarded-Proto a client sends.
+if env_bool("DJANGO_BEHIND_HTTPS_PROXY", default=True):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # The organisation that signs the fact-checks (ClaimReview's author).
@@ -194,6 +232,11 @@ CLAIMTRACK_SITE_URL = env_str("CLAIMTRACK_SITE_URL", "http://127.0.0.1:8000").rs
 CLAIMTRACK_PAGE_SIZE = env_int("CLAIMTRACK_PAGE_SIZE", 20)
 if CLAIMTRACK_PAGE_SIZE < 1:
     raise ImproperlyConfigured("CLAIMTRACK_PAGE_SIZE must be at least 1")
+
+# Repeated failed admin logins from one address, or for one user name, lock
+# that address or name out for a while (accounts.throttling).
+CLAIMTRACK_LOGIN_FAILURES_ALLOWED = env_int("CLAIMTRACK_LOGIN_FAILURES_ALLOWED", 5)
+CLAIMTRACK_LOGIN_LOCKOUT_SECONDS = env_int("CLAIMTRACK_LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
 LOGGING = {
     "version": 1,
