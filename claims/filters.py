@@ -20,6 +20,8 @@ ORDERINGS = {
     "newest": ("Newest stated first", ["-stated_on", "-pk"]),
     "oldest": ("Oldest stated first", ["stated_on", "pk"]),
     "updated": ("Recently updated", ["-updated_at", "-pk"]),
+    # PostgreSQL ranks the matches of a search; without a search this is newest first.
+    "relevance": ("Best match (searches)", None),
 }
 
 
@@ -113,6 +115,8 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset.search(value)
 
     def order_by(self, queryset, name, value):
+        if value == "relevance":
+            return queryset.by_relevance()
         return queryset.order_by(*ORDERINGS[value][1])
 
     def __init__(self, data=None, queryset=None, **kwargs):

@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Count, F, Max, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from sources.models import Article, Outlet, Speaker
+from claims import search
+from sources.models import Article, Outlet, Speaker, web_address
 from sources.text import unique_slug
 
 BEST_RATING = 5
@@ -115,16 +116,25 @@ class ClaimQuerySet(models.QuerySet):
         return self.exclude(status__in=[Status.UNCHECKED, Status.CHECKING])
 
     def search(self, text):
-        """Claims matching every word of `text` in the statement, quote or speaker's names."""
-        claims = self
-        for word in text.split():
-            claims = claims.filter(
-                Q(statement__icontains=word)
-                | Q(quote__icontains=word)
-                | Q(speaker__name__icontains=word)
-                | Q(speaker__aliases__icontains=word)
-            )
-        return claims
+        """Claims whose statement, quote or speaker's names match `text`, a websearch query.
+
+        Plain words must all occur; "a phrase", -word and "or" work as on search
+        engines. On PostgreSQL each match is annotated with its `search_rank`.
+        Text with no words in it (only punctuation) leaves the claims unfiltered.
+        """
+        # PostgreSQL refuses NUL characters in any text it is sent.
+        text = text.replace("\x00", " ")
+        if not search.has_words(text):
+            return self
+        if connections[self.db].vendor == "postgresql":
+            return search.postgresql_search(self, text)
+        return search.sqlite_search(self, text)
+
+    def by_relevance(self):
+        """Best matches of a search first (PostgreSQL ranks them), newest first among equals."""
+        if "search_rank" in self.query.annotations:
+            return self.order_by("-search_rank", "-stated_on", "-pk")
+        return self.order_by("-stated_on", "-pk")
 
     def related_to(self, claim):
         """Other claims by the same speaker or on one of the same topics."""
@@ -136,16 +146,28 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def with_related(self):
-        """What a list of claims shows, fetched in a fixed number of queries."""
-        return self.select_related("speaker", "article__outlet").prefetch_related("topics")
+        """What a list of claims shows, fetched in a fixed number of queries.
+
+        Lists never show the articles' texts, which are long: they stay in the database.
+        """
+        return (
+            self.select_related("speaker", "article__outlet")
+            .defer("search_text", "article__raw_text", "article__text")
+            .prefetch_related("topics")
+        )
 
     def with_details(self):
-        """with_related() plus the evidence and history a claim page or the API shows."""
-        return self.with_related().prefetch_related(
+        """What a claim page or the API shows: the article's text, the evidence and history."""
+        return (
+            self.select_related("speaker", "article__outlet")
+            .defer("search_text")
+            .prefetch_related("topics")
+            .prefetch_related(
             Prefetch(
                 "counter_sources", queryset=CounterSource.objects.select_related("article__outlet")
             ),
-            "status_changes",
+                "status_changes",
+            )
         )
 
     # Public menus, pages and feeds offer only who and what these claims involve,
@@ -191,6 +213,10 @@ class Claim(models.Model):
     )
     internal_notes = models.TextField(blank=True, help_text="For editors only; never published.")
     slug = models.SlugField(max_length=100, unique=True, blank=True)
+    # Kept up to date by save() and when the speaker's names change (claims.signals);
+    # indexed for full-text search by migration 0003, which Meta.indexes cannot
+    # express for both databases (a GIN index on PostgreSQL, an FTS5 table on SQLite).
+    search_text = models.TextField(editable=False, default="")
     is_published = models.BooleanField("published", default=False)
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -233,6 +259,11 @@ class Claim(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Claim, self.statement, instance_pk=self.pk, max_length=100)
+        self.search_text = search.search_text(
+            self.statement, self.quote, self.speaker.name, self.speaker.aliases
+        )
+        if (update_fields := kwargs.get("update_fields")) is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -314,6 +345,7 @@ class CounterSource(models.Model):
             models.CheckConstraint(
                 condition=Q(stance__in=Stance.values), name="counter_source_stance_valid"
             ),
+            models.CheckConstraint(condition=web_address("url"), name="counter_source_url_web"),
             models.CheckConstraint(
                 condition=(Q(article__isnull=False) & Q(title="") & Q(publisher="") & Q(url=""))
                 | (Q(article__isnull=True) & ~Q(title="")),
@@ -351,6 +383,22 @@ class CounterSource(models.Model):
     def display_url(self):
         """Our page for an article we hold, the document's own address otherwise."""
         return self.article.get_absolute_url() if self.article_id else self.url
+
+
+class PublicRevision(models.Model):
+    """One row whose number moves whenever anything the public sees changes.
+
+    Cached data is keyed by it (claims.caching): every app server reads it from
+    the database they share, so none serves stale data after an edit.
+    """
+
+    SINGLETON_ID = 1
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Revision {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
 
 
 class StatusChangeQuerySet(models.QuerySet):

@@ -10,6 +10,18 @@ from django.db.models import Q
 from sources.text import find_quote, normalize_for_matching, paragraphs, unique_slug
 
 
+def web_address(field):
+    """A constraint's condition: `field` is empty or an http(s) address, never javascript: or data:.
+
+    Forms validate URLs already; this holds for every other way a row is written.
+    """
+    return (
+        Q(**{field: ""})
+        | Q(**{f"{field}__istartswith": "http://"})
+        | Q(**{f"{field}__istartswith": "https://"})
+    )
+
+
 class SluggedModel(models.Model):
     """Fills in a unique slug from `slug_source` when an editor leaves it empty."""
 
@@ -33,6 +45,11 @@ class Outlet(SluggedModel):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=web_address("homepage_url"), name="outlet_homepage_url_web"
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -111,6 +128,7 @@ class Article(SluggedModel):
                 fields=["seed_file"], condition=~Q(seed_file=""), name="article_seed_file_unique"
             ),
             models.CheckConstraint(condition=~Q(text=""), name="article_text_not_empty"),
+            models.CheckConstraint(condition=web_address("url"), name="article_url_web"),
         ]
 
     def __str__(self):

@@ -1,0 +1,89 @@
+"""Full-text search over claims, with one behaviour on PostgreSQL and SQLite.
+
+Each claim keeps `search_text`: its statement, quote and speaker's names in one
+column. PostgreSQL searches it with a GIN-indexed tsvector and websearch queries
+(quoted phrases, -exclusions, "or"), ranking the matches. SQLite searches an
+FTS5 index of the same column, with the visitor's words translated into FTS5's
+own syntax. Both use the 'simple' configuration: whole words, no stemming and
+no stop words, so that "US" still finds "the US" and plain words find the same
+claims on either database.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db.models.expressions import RawSQL
+
+SEARCH_CONFIG = "simple"
+SQLITE_INDEX_TABLE = "claims_claim_fts"
+# What a visitor may type: "a phrase", -excluded words, the word "or" between
+# alternatives, and plain words; anything else is punctuation to ignore.
+_TERM = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
+_WORD = re.compile(r"\w+")
+
+
+def search_text(statement, quote, speaker_name, speaker_aliases):
+    """The text a search looks in: everything a reader might remember a claim by."""
+    return "\n".join([statement, quote, speaker_name, speaker_aliases])
+
+
+def search_vector():
+    # The expression of the GIN index made in migration 0003: keep them identical,
+    # or PostgreSQL will scan the table instead of using the index.
+    return SearchVector("search_text", config=SEARCH_CONFIG)
+
+
+def has_words(text):
+    return bool(_WORD.search(text))
+
+
+def postgresql_search(claims, text):
+    query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+    return claims.alias(search_document=search_vector()).filter(search_document=query).annotate(
+        search_rank=SearchRank(search_vector(), query)
+    )
+
+
+def sqlite_search(claims, text):
+    included, excluded = fts5_queries(text)
+    if included:
+        claims = claims.filter(pk__in=_fts5_matches(included))
+    if excluded:
+        claims = claims.exclude(pk__in=_fts5_matches(excluded))
+    return claims
+
+
+def _fts5_matches(query):
+    return RawSQL(
+        f"SELECT rowid FROM {SQLITE_INDEX_TABLE} WHERE {SQLITE_INDEX_TABLE} MATCH %s", [query]
+    )
+
+
+def fts5_queries(text):
+    """`text`, written in websearch's syntax, as two FTS5 queries: what to find, what to leave out.
+
+    Every word goes into a double-quoted FTS5 string, so nothing a visitor types
+    can be read as FTS5 syntax of its own. Either query may be "" (nothing to do).
+    """
+    required, excluded, pending_or = [], [], False
+    for match in _TERM.finditer(text):
+        minus = match.group(1) or match.group(3)
+        typed = match.group(2) if match.group(2) is not None else match.group(4)
+        if match.group(4) is not None and typed.lower() == "or" and not minus:
+            pending_or = bool(required)
+            continue
+        words = _WORD.findall(typed.lower())
+        if not words:
+            continue
+        phrase = '"' + " ".join(words) + '"'
+        if minus:
+            excluded.append(phrase)
+        elif pending_or:
+            required[-1] = f"{required[-1]} OR {phrase}"
+            pending_or = False
+        else:
+            required.append(phrase)
+    return (
+        " AND ".join(f"({alternatives})" for alternatives in required),
+        " OR ".join(excluded),
+    )

@@ -1,0 +1,178 @@
+"""Claim.objects.search: full-text search with one behaviour on PostgreSQL and SQLite."""
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from claims.models import Claim
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE_TEXT = (
+    "MOSCOW, May 1.\n\n"
+    "“The majority of cyber attacks on Russian Internet resources come from the US,” he said.\n\n"
+    "“Sanctions against our banks have failed,” he went on.\n\n"
+    "“Лавров сказал: переговоры продолжатся,” the agency added.\n\n"
+    "“We never interfered in the election,” she said."
+)
+
+
+@pytest.fixture
+def claims():
+    article = factories.make_article(text=ARTICLE_TEXT)
+    lavrov = factories.make_speaker(name="Sergey Lavrov", aliases="Sergei Lavrov\nЛавров")
+    zakharova = factories.make_speaker(name="Maria Zakharova")
+    make = factories.make_claim
+    return {
+        "attacks": make(
+            statement="Most cyber attacks on Russia come from the US",
+            quote="The majority of cyber attacks on Russian Internet resources come from the US",
+            speaker=lavrov,
+            article=article,
+            stated_on=datetime.date(2019, 5, 14),
+        ),
+        "sanctions": make(
+            statement="Sanctions against Russian banks have failed",
+            quote="Sanctions against our banks have failed",
+            speaker=lavrov,
+            article=article,
+            stated_on=datetime.date(2020, 1, 1),
+        ),
+        "talks": make(
+            statement="Talks will continue",
+            quote="Лавров сказал: переговоры продолжатся",
+            speaker=zakharova,
+            article=article,
+            stated_on=datetime.date(2021, 1, 1),
+        ),
+        "election": make(
+            statement="Russia never interfered in the US election",
+            quote="We never interfered in the election",
+            speaker=zakharova,
+            article=article,
+            stated_on=datetime.date(2022, 1, 1),
+        ),
+    }
+
+
+def found(text):
+    return {claim.statement for claim in Claim.objects.search(text)}
+
+
+def statements(claims, *names):
+    return {claims[name].statement for name in names}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("attacks", ["attacks"]),
+        ("ATTACKS", ["attacks"]),
+        ("cyber attacks", ["attacks"]),
+        ("US", ["attacks", "election"]),  # a stop word in English, a word here
+        ("banks failed", ["sanctions"]),  # words from the quote, not the statement
+        ("attacks election", []),  # every plain word must occur
+        ("Sergei", ["attacks", "sanctions"]),  # a speaker's alias
+        ("lavrov", ["attacks", "sanctions"]),
+        ("переговоры", ["talks"]),
+        ("Лавров", ["attacks", "sanctions", "talks"]),  # an alias, and words in a quote
+        ("attack", []),  # whole words: no stemming, no prefixes
+    ],
+)
+def test_plain_words_find_the_same_claims_on_every_database(claims, query, expected):
+    assert found(query) == statements(claims, *expected)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('"cyber attacks"', ["attacks"]),
+        ('"attacks cyber"', []),
+        ("US -election", ["attacks"]),
+        ("-lavrov", ["talks", "election"]),
+        ("sanctions or election", ["sanctions", "election"]),
+    ],
+)
+def test_phrases_exclusions_and_alternatives(claims, query, expected):
+    assert found(query) == statements(claims, *expected)
+
+
+@pytest.mark.parametrize("query", ["!!!", "  ", '"', "-", "()", "*"])
+def test_text_without_words_leaves_the_claims_unfiltered(claims, query):
+    assert found(query) == statements(claims, *claims)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["NEAR(attacks US)", "attacks AND", "attacks:*", "^attacks", "a\x00b", '"unclosed', "{col}:x"],
+)
+def test_search_syntax_of_the_engines_is_read_as_words(claims, query):
+    list(Claim.objects.search(query))  # no database error
+
+
+def test_search_follows_edits_to_the_claim_and_to_the_speakers_names(claims):
+    claim = claims["talks"]
+    claim.statement = "Negotiations will resume"
+    claim.save()
+    assert found("negotiations") == {"Negotiations will resume"}
+    assert found("talks") == set()
+
+    zakharova = claim.speaker
+    zakharova.aliases = "Мария Захарова"
+    zakharova.save()
+    assert found("Захарова") == {"Negotiations will resume", claims["election"].statement}
+
+
+def test_deleted_claims_leave_the_search(claims):
+    claims["attacks"].delete()
+    assert found("attacks") == set()
+
+
+def test_relevance_order_puts_the_best_match_first(claims, client):
+    response = client.get("/", {"q": "US", "ordering": "relevance"})
+    assert response.status_code == 200
+    listed = [claim.statement for claim in response.context["page_obj"].object_list]
+    if connection.vendor == "postgresql":
+        # Ranked: "US" twice (statement and quote) beats once.
+        assert listed == [claims["attacks"].statement, claims["election"].statement]
+    else:
+        # SQLite does not rank: newest stated first.
+        assert listed == [claims["election"].statement, claims["attacks"].statement]
+
+
+def test_tracker_search_uses_the_same_search(claims, client):
+    response = client.get("/", {"q": "banks failed"})
+    assert [claim.statement for claim in response.context["page_obj"].object_list] == [
+        claims["sanctions"].statement
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plan")
+def test_postgresql_search_uses_the_gin_index(claims):
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        plan = Claim.objects.search("cyber attacks").explain()
+        cursor.execute("RESET enable_seqscan")
+    assert "claim_search_text_gin_idx" in plan
+
+
+def test_the_search_index_exists_after_migrations():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'claim_search_text_gin_idx'"
+            )
+            (definition,) = cursor.fetchone()
+            assert "gin" in definition and "to_tsvector('simple'" in definition
+        else:
+            # Rebuilding claims_claim (as some SQLite migrations do) would drop these triggers.
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE tbl_name = 'claims_claim' AND type = 'trigger'"
+            )
+            assert {name for (name,) in cursor.fetchall()} == {
+                "claims_claim_fts_insert",
+                "claims_claim_fts_delete",
+                "claims_claim_fts_update",
+            }
