@@ -11,13 +11,12 @@ import hashlib
 import re
 import time
 from dataclasses import dataclass, field
-from functools import cached_property
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
@@ -25,6 +24,7 @@ from django.utils.http import parse_http_date_safe
 from django.views.decorators.http import condition
 
 from claims.api import read_only_endpoint
+from claims.caching import cached
 from claims.filters import ORDERINGS, ClaimFilter, query_without_page
 from claims.models import Claim, Status, StatusChange
 
@@ -56,9 +56,8 @@ class FeedSelection:
     url: str = field(default="", init=False)
     id: str = field(default="", init=False)
 
-    @cached_property
-    def _version(self):
-        return self.items.count(), last_public_change()
+    # (number of items, last public change): set by SelectionFeed.get_object.
+    _version: tuple = field(default=(), init=False)
 
     @property
     def last_modified(self):
@@ -98,6 +97,13 @@ class SelectionFeed(Feed):
             selection = self.select(request, **kwargs)
             selection.url = request.get_full_path()
             selection.id = feed_id(request.path, selection.search)
+            # What the conditional checks compare, computed once per revision of the data.
+            selection._version = cached(
+                request,
+                "feed-version",
+                selection.url,
+                lambda: (selection.items.count(), last_public_change()),
+            )
             request.feed_selection = selection
         return request.feed_selection
 
@@ -288,13 +294,19 @@ def feed_view(feed):
     def last_modified(request, **kwargs):
         return feed.get_object(request, **kwargs).last_modified
 
+    def build_feed(request, **kwargs):
+        response = feed(request, **kwargs)
+        return response.content, response["Content-Type"]
+
     @condition(etag_func=etag, last_modified_func=last_modified)
     def conditional_feed(request, **kwargs):
-        response = feed(request, **kwargs)
-        # Django's would be the newest of the items shown; condition() then sends the one
+        # Items link to the host the feed was asked for: the whole address is the key.
+        content, content_type = cached(
+            request, "feed", request.build_absolute_uri(), lambda: build_feed(request, **kwargs)
+        )
+        # Not Django's Last-Modified (the newest item shown): condition() sends the one
         # its 304s compare against.
-        del response["Last-Modified"]
-        return response
+        return HttpResponse(content, content_type=content_type)
 
     @read_only_endpoint
     def view(request, **kwargs):

@@ -163,9 +163,10 @@ class ClaimQuerySet(models.QuerySet):
             .defer("search_text")
             .prefetch_related("topics")
             .prefetch_related(
-            Prefetch(
-                "counter_sources", queryset=CounterSource.objects.select_related("article__outlet")
-            ),
+                Prefetch(
+                    "counter_sources",
+                    queryset=CounterSource.objects.select_related("article__outlet"),
+                ),
                 "status_changes",
             )
         )

@@ -22,9 +22,14 @@ _TERM = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 _WORD = re.compile(r"\w+")
 
 
+# PostgreSQL's parser reads <...> as an HTML tag and &...; as an entity, and skips
+# both: "the US & <its allies>" would not be found by "allies".
+_MARKUP = str.maketrans("<>&", "   ")
+
+
 def search_text(statement, quote, speaker_name, speaker_aliases):
     """The text a search looks in: everything a reader might remember a claim by."""
-    return "\n".join([statement, quote, speaker_name, speaker_aliases])
+    return "\n".join([statement, quote, speaker_name, speaker_aliases]).translate(_MARKUP)
 
 
 def search_vector():
@@ -38,9 +43,11 @@ def has_words(text):
 
 
 def postgresql_search(claims, text):
-    query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-    return claims.alias(search_document=search_vector()).filter(search_document=query).annotate(
-        search_rank=SearchRank(search_vector(), query)
+    query = SearchQuery(text.translate(_MARKUP), config=SEARCH_CONFIG, search_type="websearch")
+    return (
+        claims.alias(search_document=search_vector())
+        .filter(search_document=query)
+        .annotate(search_rank=SearchRank(search_vector(), query))
     )
 
 

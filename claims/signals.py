@@ -15,6 +15,8 @@ PUBLIC_MODELS = [Claim, CounterSource, StatusChange, Topic, Speaker, Outlet, Art
 def public_data_changed(sender, **kwargs):
     if kwargs.get("raw"):
         return  # loaddata: the restore command moves the revision once it is done
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed says so before and after; after is enough
     note_public_change()
 
 

@@ -10,12 +10,14 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
+from claims.caching import cached
 from claims.claimreview import claim_review
 from claims.filters import ClaimFilter, filled_query, query_without_page
 from claims.models import Claim, Stance, Status, StatusChange
@@ -128,11 +130,16 @@ def claim_results(request, claims, *, title, fixed_filters=None):
     for name in fixed_filters:
         del filterset.filters[name]
     results = filterset.results
-    status_counts = results.status_counts()
+    # The page's own filters are in its path; the visitor's are in the query.
+    search_key = (request.path, query_without_page(request))
+    status_counts = cached(request, "status-counts", search_key, results.status_counts)
     # Every claim has exactly one status, so the counts add up to the total.
     total = sum(count for _, count in status_counts)
     context = paginated(request, results, count=total)
     page = context["page_obj"]
+    page.object_list = cached(
+        request, "claims-page", (*search_key, page.number), lambda: list(page.object_list)
+    )
     description = "filters to correct" if filterset.errors else filterset.description
     results_title = f"{title}: {description}" if description else title
     if page.number > 1:
@@ -157,6 +164,15 @@ def render_with_results(request, template_name, context):
     # The filter form stays in place, and so does keyboard focus in it. A page link
     # is swapped away with the results: focus goes to the new results' heading.
     context["focus_results"] = results_only and request.htmx.trigger != "filters"
+    if not results_only:
+        # The form lists every published speaker, outlet and topic: costly to build and
+        # the same for everyone who asks with the same query.
+        context["filters_html"] = cached(
+            request,
+            "filters",
+            (request.path, request.GET.urlencode()),
+            lambda: render_to_string("includes/claim_filters.html", context, request),
+        )
     response = render(request, RESULTS_PARTIAL if results_only else template_name, context)
     if results_only:
         # Push the address a visitor would want to share, without the form's empty fields.
@@ -248,7 +264,7 @@ def speaker_detail(request, slug):
     # Someone known only from drafts has no public page.
     speaker = get_object_or_404(Claim.objects.published().speakers(), slug=slug)
     claims = Claim.objects.published().for_speaker(speaker)
-    status_counts = claims.status_counts()
+    status_counts = cached(request, "speaker-scorecard", speaker.pk, claims.status_counts)
     context = claim_results(
         request, claims, title=speaker.name, fixed_filters={"speaker": speaker.pk}
     )

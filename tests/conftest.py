@@ -1,7 +1,20 @@
 import pytest
+from django.core.cache import cache
 from django.db import connections
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, as the database it sees starts anew.
+
+    Cached values are keyed by the public revision, a row in that database: a
+    test's revision numbers repeat those of the tests before it.
+    """
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ def claims():
             stated_on=datetime.date(2019, 5, 14),
         ),
         "sanctions": make(
-            statement="Sanctions against Russian banks have failed",
+            statement="Sanctions against Russian banks & <their allies> have failed",
             quote="Sanctions against our banks have failed",
             speaker=lavrov,
             article=article,
@@ -79,6 +79,7 @@ def statements(claims, *names):
         ("переговоры", ["talks"]),
         ("Лавров", ["attacks", "sanctions", "talks"]),  # an alias, and words in a quote
         ("attack", []),  # whole words: no stemming, no prefixes
+        ("allies", ["sanctions"]),  # inside <...>, which PostgreSQL would read as a tag
     ],
 )
 def test_plain_words_find_the_same_claims_on_every_database(claims, query, expected):
@@ -169,7 +170,8 @@ def test_the_search_index_exists_after_migrations():
         else:
             # Rebuilding claims_claim (as some SQLite migrations do) would drop these triggers.
             cursor.execute(
-                "SELECT name FROM sqlite_master WHERE tbl_name = 'claims_claim' AND type = 'trigger'"
+                "SELECT name FROM sqlite_master"
+                " WHERE tbl_name = 'claims_claim' AND type = 'trigger'"
             )
             assert {name for (name,) in cursor.fetchall()} == {
                 "claims_claim_fts_insert",

@@ -447,6 +447,7 @@ def test_bad_input_is_explained_and_matches_nothing(client, claim, params, messa
 
 def test_query_count_does_not_grow_with_the_number_of_claims(client, settings):
     settings.CLAIMTRACK_PAGE_SIZE = 20
+    settings.CLAIMTRACK_CACHE_SECONDS = 0
     topics = [factories.make_topic(), factories.make_topic()]
 
     def queries_for_tracker(params):
@@ -464,6 +465,22 @@ def test_query_count_does_not_grow_with_the_number_of_claims(client, settings):
     assert few == many
     # Counts, one page of claims, their topics, and the three select menus of the form.
     assert many[0] <= 6
+
+
+def test_a_cached_tracker_page_costs_one_query_until_the_data_changes(client):
+    claims = [factories.make_claim(statement=f"Cached claim {n}") for n in range(3)]
+    for params in [{}, {"status": "false", "ordering": "oldest"}]:
+        first = client.get("/", params)
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get("/", params)
+        assert len(queries) == 1  # the public revision
+        assert again.text.count("Cached claim") == first.text.count("Cached claim") == 3
+
+    claims[0].statement = "An edited statement"
+    claims[0].save()
+    response = client.get("/")
+    assert "An edited statement" in response.text
+    assert "Cached claim 0" not in response.text
 
 
 def test_a_date_range_that_ends_before_it_starts_is_explained(client, claim):

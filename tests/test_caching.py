@@ -1,0 +1,132 @@
+"""The cache: costly shared data kept under the public revision; every edit shows at once."""
+
+import re
+
+import pytest
+from django.core.cache import cache, caches
+from django.test import override_settings
+
+from claims.caching import cached, current_revision, note_public_change
+from claims.models import Claim, Status
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+REDIS_CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/12",
+        "KEY_PREFIX": "claimtrack-test",
+    }
+}
+
+
+def status_count(response, status):
+    return dict(response.context["status_counts"])[status]
+
+
+def test_every_public_edit_moves_the_revision(claim):
+    before = current_revision().number
+    claim.change_status(Status.TRUE, note="New evidence.")  # the claim, then a StatusChange
+    factories.make_counter_source(claim)
+    claim.topics.add(factories.make_topic())  # a topic, then the link to it
+    claim.speaker.save()
+    claim.article.outlet.save()
+    assert current_revision().number == before + 7
+
+
+def test_a_status_change_shows_in_the_next_tracker_counts(client, claim):
+    assert status_count(client.get("/"), Status.FALSE) == 1
+
+    claim.change_status(Status.TRUE, note="New evidence.")
+
+    response = client.get("/")
+    assert status_count(response, Status.FALSE) == 0
+    assert status_count(response, Status.TRUE) == 1
+
+
+def test_a_published_claim_shows_in_the_next_feed_and_filter_menu(client, claim):
+    client.get("/feeds/claims/")
+    client.get("/")
+    draft = factories.make_claim(
+        published=False, statement="Freshly published", speaker=factories.make_speaker(name="Nova")
+    )
+
+    assert "Freshly published" not in client.get("/feeds/claims/").text
+    draft.publish()
+
+    assert "Freshly published" in client.get("/feeds/claims/").text
+    assert re.search(r"<option value=\"\d+\">Nova</option>", client.get("/").text)
+
+
+def test_an_unpublished_claim_leaves_the_next_speaker_page(client, claim):
+    other = factories.make_claim(speaker=claim.speaker, statement="Second claim")
+    page = client.get(claim.speaker.get_absolute_url())
+    assert page.context["scorecard_total"] == 2
+
+    other.unpublish()
+
+    page = client.get(claim.speaker.get_absolute_url())
+    assert page.context["scorecard_total"] == 1
+    assert "Second claim" not in page.text
+
+
+def test_an_edit_saved_through_the_admin_shows_on_the_next_request(admin_client, client, claim):
+    assert claim.statement in client.get("/").text
+    form = admin_client.get(f"/admin/claims/claim/{claim.pk}/change/").context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if name in form.fields and value is not None
+    }
+    data |= {
+        "statement": "Rewritten by an editor",
+        "stated_on": claim.stated_on.isoformat(),
+        "topics": [],
+        "counter_sources-TOTAL_FORMS": 0,
+        "counter_sources-INITIAL_FORMS": 0,
+        "status_changes-TOTAL_FORMS": 0,
+        "status_changes-INITIAL_FORMS": 0,
+    }
+    response = admin_client.post(f"/admin/claims/claim/{claim.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    assert "Rewritten by an editor" in client.get("/").text
+
+
+def test_the_cache_holds_no_page_with_its_nonce(client, claim):
+    first, second = client.get("/"), client.get("/")
+    nonces = [
+        re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+        for response in (first, second)
+    ]
+    assert nonces[0] != nonces[1]
+    assert nonces[0] not in second.text
+
+
+def test_cache_seconds_zero_switches_the_cache_off(client, claim, settings):
+    settings.CLAIMTRACK_CACHE_SECONDS = 0
+    calls = []
+    request = client.get("/").wsgi_request
+    for _ in range(2):
+        cached(request, "test", "key", lambda: calls.append(1) or len(calls))
+    assert calls == [1, 1]
+
+
+def test_a_write_that_bypasses_save_shows_once_it_is_noted(client, claim):
+    client.get("/")
+    Claim.objects.filter(pk=claim.pk).update(statement="Changed in bulk")
+    note_public_change()
+    assert "Changed in bulk" in client.get("/").text
+
+
+@override_settings(CACHES=REDIS_CACHES)
+def test_a_shared_redis_cache_serves_the_next_request_and_sees_edits(client, claim):
+    caches["default"].clear()
+    try:
+        client.get("/")
+        assert any(key for key in cache._cache.get_client().keys("claimtrack-test:*"))
+        claim.change_status(Status.MISLEADING, note="Context matters.")
+        assert status_count(client.get("/"), Status.MISLEADING) == 1
+    finally:
+        caches["default"].clear()
