@@ -237,6 +237,12 @@ if CLAIMTRACK_PAGE_SIZE < 1:
 # that address or name out for a while (accounts.throttling).
 CLAIMTRACK_LOGIN_FAILURES_ALLOWED = env_int("CLAIMTRACK_LOGIN_FAILURES_ALLOWED", 5)
 CLAIMTRACK_LOGIN_LOCKOUT_SECONDS = env_int("CLAIMTRACK_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+if CLAIMTRACK_LOGIN_FAILURES_ALLOWED < 1 or CLAIMTRACK_LOGIN_LOCKOUT_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "CLAIMTRACK_LOGIN_FAILURES_ALLOWED and CLAIMTRACK_LOGIN_LOCKOUT_SECONDS must be at least 1"
+    )
+# The addresses of our own reverse proxies, whose X-Forwarded-For names the visitor.
+CLAIMTRACK_TRUSTED_PROXIES = env_list("CLAIMTRACK_TRUSTED_PROXIES")
 
 LOGGING = {
     "version": 1,
