@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.db import transaction
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
@@ -169,7 +170,10 @@ class ClaimAdmin(admin.ModelAdmin):
         for counter_source in formset.deleted_objects:
             counter_source.delete()
 
+    # Each action changes every selected claim or, if one fails, none of them.
+
     @admin.action(description="Publish selected claims", permissions=["change"])
+    @transaction.atomic
     def publish(self, request, queryset):
         drafts = list(queryset.drafts())
         for claim in drafts:
@@ -177,6 +181,7 @@ class ClaimAdmin(admin.ModelAdmin):
         self.message_user(request, f"Published {claims_counted(len(drafts))}.", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected claims", permissions=["change"])
+    @transaction.atomic
     def unpublish(self, request, queryset):
         published = list(queryset.published())
         for claim in published:
@@ -189,6 +194,7 @@ class ClaimAdmin(admin.ModelAdmin):
         description="Change status of selected claims (needs a note)",
         permissions=["change"],
     )
+    @transaction.atomic
     def change_status(self, request, queryset):
         form = StatusChangeForm(request.POST)
         if not form.is_valid():

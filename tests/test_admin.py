@@ -1,10 +1,11 @@
 """The editors' admin: recording claims, their evidence and verdicts through the real forms."""
 
 import re
+from unittest import mock
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -391,6 +392,33 @@ class TestActions:
             assert (change.changed_by, change.note) == (editor, "No evidence was offered or found.")
         untouched.refresh_from_db()
         assert untouched.status == Status.CHECKING
+
+    def test_change_status_action_that_fails_halfway_changes_nothing(self, editor_client):
+        claims = [factories.make_claim(status=Status.CHECKING) for _ in range(2)]
+        original_save = StatusChange.save
+        saved = []
+
+        def save_once_then_fail(change, *args, **kwargs):
+            if saved:
+                raise DatabaseError("disk full")
+            saved.append(change)
+            original_save(change, *args, **kwargs)
+
+        with (
+            mock.patch.object(StatusChange, "save", save_once_then_fail),
+            pytest.raises(DatabaseError),
+        ):
+            run_action(
+                editor_client,
+                "change_status",
+                claims,
+                new_status=Status.FALSE,
+                status_note="Contradicted by the record.",
+            )
+
+        assert saved  # the first claim was changed before the failure, then rolled back
+        assert not StatusChange.objects.exists()
+        assert set(Claim.objects.values_list("status", flat=True)) == {Status.CHECKING}
 
     def test_change_status_action_without_note_changes_nothing(self, editor_client):
         claims = [factories.make_claim(status=Status.CHECKING) for _ in range(2)]
