@@ -34,9 +34,9 @@ def note_public_change():
 
 
 def request_revision(request):
-    """The revision a request works with, read once however many values it caches."""
+    """The PublicRevision a request works with, read once however many values it caches."""
     if not hasattr(request, _REQUEST_ATTRIBUTE):
-        setattr(request, _REQUEST_ATTRIBUTE, current_revision().number)
+        setattr(request, _REQUEST_ATTRIBUTE, current_revision())
     return getattr(request, _REQUEST_ATTRIBUTE)
 
 
@@ -50,7 +50,7 @@ def cached(request, name, key, compute):
         return compute()
     # Query strings can be long and hold anything: hash them into a valid cache key.
     digest = hashlib.sha256(str(key).encode()).hexdigest()
-    cache_key = f"{name}:{request_revision(request)}:{digest}"
+    cache_key = f"{name}:{request_revision(request).number}:{digest}"
     value = cache.get(cache_key)
     if value is None:
         value = compute()

@@ -24,9 +24,9 @@ from django.utils.http import parse_http_date_safe
 from django.views.decorators.http import condition
 
 from claims.api import read_only_endpoint
-from claims.caching import cached
+from claims.caching import cached, request_revision
 from claims.filters import ORDERINGS, ClaimFilter, query_without_page
-from claims.models import Claim, Status, StatusChange
+from claims.models import Claim, PublicRevision, Status, StatusChange
 
 FEED_LENGTH = 50
 NEWEST_PUBLISHED_FIRST = ["-first_published_at", "-pk"]
@@ -56,25 +56,22 @@ class FeedSelection:
     url: str = field(default="", init=False)
     id: str = field(default="", init=False)
 
-    # (number of items, last public change): set by SelectionFeed.get_object.
-    _version: tuple = field(default=(), init=False)
+    # The public data's revision the feed is built from: set by SelectionFeed.get_object.
+    revision: PublicRevision | None = field(default=None, init=False)
 
     @property
     def last_modified(self):
-        return self._version[1]
+        """When anything public last changed: it only ever moves forward, deletions included."""
+        return self.revision.changed_at
 
     @property
     def etag(self):
-        """Changes with the channel, the number of items, or any change to a public claim.
+        """Changes with the channel and with every change to the public data.
 
-        Weak, because the feed also shows the names of speakers, articles and
-        topics, which it does not follow: a reader acts on its entries' ids and
-        update times, and a renamed topic reaches it with the next change to a
-        claim. A speaker's or topic's own feed names it in the channel, so its
-        ETag changes with the name.
+        Weak: a change elsewhere (another speaker's claim) changes it too, which
+        costs a reader one full fetch; reading the revision costs one query.
         """
-        count, latest = self._version
-        version = [self.title, self.link, self.description, str(count), str(latest)]
+        version = [self.title, self.link, self.description, str(self.revision.number)]
         digest = hashlib.sha256("\n".join(version).encode()).hexdigest()[:32]
         return f'W/"{digest}"'
 
@@ -97,13 +94,7 @@ class SelectionFeed(Feed):
             selection = self.select(request, **kwargs)
             selection.url = request.get_full_path()
             selection.id = feed_id(request.path, selection.search)
-            # What the conditional checks compare, computed once per revision of the data.
-            selection._version = cached(
-                request,
-                "feed-version",
-                selection.url,
-                lambda: (selection.items.count(), last_public_change()),
-            )
+            selection.revision = request_revision(request)
             request.feed_selection = selection
         return request.feed_selection
 
@@ -321,18 +312,6 @@ def feed_view(feed):
             )
 
     return view
-
-
-def last_public_change():
-    """When a claim that is or was public last changed: what Last-Modified says of every feed.
-
-    Whatever changes a feed saves a claim (publishing, unpublishing, a new
-    status, an edit), and a claim keeps its first publication time when it is
-    unpublished. The newest change among the claims a feed shows would go back
-    in time when that claim left the feed, and a reader asking
-    If-Modified-Since would wrongly be told that nothing had changed.
-    """
-    return Claim.objects.filter(first_published_at__isnull=False).last_modified()
 
 
 def ignore_if_modified_since_in_the_future(request):

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
-from django.db.models import Count, F, Max, Prefetch, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
@@ -137,13 +138,16 @@ class ClaimQuerySet(models.QuerySet):
         return self.order_by("-stated_on", "-pk")
 
     def related_to(self, claim):
-        """Other claims by the same speaker or on one of the same topics."""
+        """Other claims by the same speaker or on one of the same topics.
+
+        EXISTS rather than a join: the newest claims can then be read in order
+        until enough are found, instead of all that share a topic being sorted.
+        """
         topic_ids = [topic.pk for topic in claim.topics.all()]
-        return (
-            self.filter(Q(speaker_id=claim.speaker_id) | Q(topics__in=topic_ids))
-            .exclude(pk=claim.pk)
-            .distinct()
+        shares_a_topic = Exists(
+            Claim.topics.through.objects.filter(claim_id=OuterRef("pk"), topic_id__in=topic_ids)
         )
+        return self.filter(Q(speaker_id=claim.speaker_id) | shares_a_topic).exclude(pk=claim.pk)
 
     def with_related(self):
         """What a list of claims shows, fetched in a fixed number of queries.
@@ -384,6 +388,98 @@ class CounterSource(models.Model):
     def display_url(self):
         """Our page for an article we hold, the document's own address otherwise."""
         return self.article.get_absolute_url() if self.article_id else self.url
+
+
+class TallyKind(models.TextChoices):
+    STATUS = "status", "Status"
+    SPEAKER = "speaker", "Speaker"
+    OUTLET = "outlet", "Outlet"
+    TOPIC = "topic", "Topic"
+
+
+# What each tally counts published claims by: a lookup from Claim.
+TALLIED_BY = {
+    TallyKind.STATUS: "status",
+    TallyKind.SPEAKER: "speaker",
+    TallyKind.OUTLET: "article__outlet",
+    TallyKind.TOPIC: "topics",
+}
+
+
+class PublishedTallyQuerySet(models.QuerySet):
+    def status_counts(self):
+        """[(Status, count)] of all published claims, zeros included, without counting them."""
+        counts = dict(self.filter(kind=TallyKind.STATUS).values_list("key", "count"))
+        return [(status, counts.get(status.value, 0)) for status in Status]
+
+    def ids(self, kind):
+        """A subquery: the ids of the speakers, outlets or topics with published claims."""
+        return (
+            self.filter(kind=kind)
+            .annotate(object_id=Cast("key", models.BigIntegerField()))
+            .values("object_id")
+        )
+
+    def recount(self, kind, keys):
+        """Count again the published claims of these statuses, speakers, outlets or topics."""
+        keys = {str(key) for key in keys if key is not None}
+        if not keys:
+            return
+        lookup = TALLIED_BY[kind]
+        counts = (
+            Claim.objects.published()
+            .filter(**{f"{lookup}__in": keys})
+            .order_by()
+            .values_list(lookup)
+            .annotate(count=Count("pk"))
+        )
+        with transaction.atomic():
+            self.filter(kind=kind, key__in=keys).delete()
+            self.bulk_create(
+                PublishedTally(kind=kind, key=str(key), count=count) for key, count in counts
+            )
+
+    @transaction.atomic
+    def rebuild(self):
+        """Count everything again: after loading claims in bulk, which sends no signals."""
+        self.all().delete()
+        for kind, lookup in TALLIED_BY.items():
+            counts = (
+                Claim.objects.published().order_by().values_list(lookup).annotate(count=Count("pk"))
+            )
+            self.bulk_create(
+                (
+                    PublishedTally(kind=kind, key=str(key), count=count)
+                    for key, count in counts
+                    if key is not None  # claims without topics
+                ),
+                batch_size=1000,
+            )
+
+
+class PublishedTally(models.Model):
+    """How many published claims each status, speaker, outlet and topic has.
+
+    Counting them afresh means reading every published claim, on every page that
+    shows the tracker's totals or its menus; these rows are counted again only
+    for what an edit touches (claims.signals), and all at once after bulk loads.
+    """
+
+    kind = models.CharField(max_length=10, choices=TallyKind)
+    # A status's value, or the id of a speaker, outlet or topic.
+    key = models.CharField(max_length=40)
+    count = models.PositiveIntegerField()
+
+    objects = PublishedTallyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="published_tally_unique"),
+            models.CheckConstraint(condition=Q(count__gt=0), name="published_tally_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.key}: {self.count}"
 
 
 class PublicRevision(models.Model):

@@ -1,11 +1,15 @@
-"""Keeping derived data in step with edits: search text and the public revision."""
+"""Keeping derived data in step with edits: search text, published tallies, the public revision.
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+Loading fixtures (raw saves) and bulk inserts send none of these: the restore
+and seed_demo commands rebuild the tallies and move the revision themselves.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from claims import search
 from claims.caching import note_public_change
-from claims.models import Claim, CounterSource, StatusChange, Topic
+from claims.models import Claim, CounterSource, PublishedTally, StatusChange, TallyKind, Topic
 from sources.models import Article, Outlet, Speaker
 
 # Everything a public page, feed or API response shows comes from these.
@@ -37,3 +41,83 @@ def refresh_speakers_claims(sender, instance, raw=False, **kwargs):
             claim.statement, claim.quote, instance.name, instance.aliases
         )
     Claim.objects.bulk_update(claims, ["search_text"], batch_size=500)
+
+
+def tallied_keys(claim_id):
+    """What the tallies count a stored claim under: {kind: {key}}, empty when unpublished."""
+    row = (
+        Claim.objects.published()
+        .filter(pk=claim_id)
+        .values("status", "speaker_id", "article__outlet_id")
+        .first()
+    )
+    if row is None:
+        return {}
+    topic_ids = Claim.topics.through.objects.filter(claim_id=claim_id).values_list(
+        "topic_id", flat=True
+    )
+    return {
+        TallyKind.STATUS: {row["status"]},
+        TallyKind.SPEAKER: {row["speaker_id"]},
+        TallyKind.OUTLET: {row["article__outlet_id"]},
+        TallyKind.TOPIC: set(topic_ids),
+    }
+
+
+def recount(*keys_by_kind):
+    for kind in TallyKind:
+        keys = set().union(*(keys.get(kind, set()) for keys in keys_by_kind))
+        PublishedTally.objects.recount(kind, keys)
+
+
+@receiver(pre_save, sender=Claim, dispatch_uid="tally-claim-before")
+@receiver(pre_delete, sender=Claim, dispatch_uid="tally-claim-before-delete")
+def remember_tallied_keys(sender, instance, raw=False, **kwargs):
+    if not raw:
+        instance._tallied_before = tallied_keys(instance.pk) if instance.pk else {}
+
+
+@receiver(post_save, sender=Claim, dispatch_uid="tally-claim-after")
+def recount_after_save(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    before, after = instance._tallied_before, tallied_keys(instance.pk)
+    if before != after:
+        recount(before, after)
+
+
+@receiver(post_delete, sender=Claim, dispatch_uid="tally-claim-after-delete")
+def recount_after_delete(sender, instance, **kwargs):
+    recount(instance._tallied_before)
+
+
+@receiver(m2m_changed, sender=Claim.topics.through, dispatch_uid="tally-topics")
+def recount_topics(sender, instance, action, reverse, pk_set, **kwargs):
+    if action == "pre_clear":
+        instance._topics_before_clear = (
+            {instance.pk} if reverse else set(instance.topics.values_list("pk", flat=True))
+        )
+    elif action in ("post_add", "post_remove", "post_clear"):
+        changed = pk_set if action != "post_clear" else instance._topics_before_clear
+        topic_ids = {instance.pk} if reverse else changed
+        PublishedTally.objects.recount(TallyKind.TOPIC, topic_ids)
+
+
+@receiver(pre_save, sender=Article, dispatch_uid="tally-article-before")
+def remember_outlet(sender, instance, raw=False, **kwargs):
+    if not raw and instance.pk:
+        instance._outlet_before = (
+            Article.objects.filter(pk=instance.pk).values_list("outlet_id", flat=True).first()
+        )
+
+
+@receiver(post_save, sender=Article, dispatch_uid="tally-article-after")
+def recount_outlets(sender, instance, raw=False, created=False, **kwargs):
+    before = getattr(instance, "_outlet_before", None)
+    if not raw and not created and before != instance.outlet_id:
+        PublishedTally.objects.recount(TallyKind.OUTLET, {before, instance.outlet_id})
+
+
+@receiver(post_delete, sender=Topic, dispatch_uid="tally-topic-deleted")
+def forget_topic(sender, instance, **kwargs):
+    PublishedTally.objects.recount(TallyKind.TOPIC, {instance.pk})
