@@ -13,7 +13,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from claims.filters import ClaimFilter
+from claims.caching import cached
+from claims.filters import ClaimFilter, count_by_status
 from claims.models import Claim
 from claims.serializers import claim_to_dict, claims_csv_lines
 
@@ -61,14 +62,17 @@ def claim_list(request):
     page_size = _positive_int(request.GET, "page_size", settings.CLAIMTRACK_PAGE_SIZE, errors)
     if errors:
         return bad_request(errors)
-    paginator = Paginator(filterset.results.with_details(), min(page_size, MAX_PAGE_SIZE))
-    if page_number > paginator.num_pages:
-        typed, last = request.GET["page"].strip(), paginator.num_pages
-        return bad_request({"page": [f"Page {typed} is out of range: the last is {last}."]})
-    page = paginator.page(page_number)
-    base_url = site_root(request)
-    return _json(
-        {
+
+    def page_of_claims():
+        total = sum(count for _, count in count_by_status(filterset, narrowed_by_page=False))
+        paginator = Paginator(filterset.results.with_details(), min(page_size, MAX_PAGE_SIZE))
+        paginator.count = total  # a cached_property: the tallies may have told it already
+        if page_number > paginator.num_pages:
+            typed, last = request.GET["page"].strip(), paginator.num_pages
+            return {"errors": {"page": [f"Page {typed} is out of range: the last is {last}."]}}
+        page = paginator.page(page_number)
+        base_url = site_root(request)
+        return {
             "count": paginator.count,
             "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
             "previous": (
@@ -76,7 +80,10 @@ def claim_list(request):
             ),
             "results": [claim_to_dict(claim, base_url) for claim in page],
         }
-    )
+
+    # The same for every client asking the same address: links name the host asked.
+    data = cached(request, "api-claims", request.build_absolute_uri(), page_of_claims)
+    return _json(data, status=400 if "errors" in data else 200)
 
 
 @read_only_endpoint

@@ -212,3 +212,18 @@ class ClaimFilter(django_filters.FilterSet):
         answer a mistyped query with a broader result than was asked for.
         """
         return self.qs if self.is_valid() else self.queryset.none()
+
+
+def count_by_status(filterset, *, narrowed_by_page):
+    """[(Status, count)] of a ClaimFilter's results over the published claims.
+
+    Read from the tallies when only statuses are chosen, and the page itself
+    (a speaker's, say) has not narrowed the claims before the filter saw them.
+    """
+    statuses = filterset.chosen_statuses_only
+    if narrowed_by_page or statuses is None:
+        return filterset.results.status_counts()
+    return [
+        (status, count if not statuses or status in statuses else 0)
+        for status, count in PublishedTally.objects.status_counts()
+    ]

@@ -19,8 +19,8 @@ from django_htmx.http import push_url
 
 from claims.caching import cached
 from claims.claimreview import claim_review
-from claims.filters import ClaimFilter, filled_query, query_without_page
-from claims.models import Claim, PublishedTally, Stance, Status, StatusChange
+from claims.filters import ClaimFilter, count_by_status, filled_query, query_without_page
+from claims.models import Claim, Stance, Status, StatusChange
 from sources.models import Article, Speaker
 from sources.text import mark_passages
 
@@ -133,7 +133,10 @@ def claim_results(request, claims, *, title, fixed_filters=None):
     # The page's own filters are in its path; the visitor's are in the query.
     search_key = (request.path, query_without_page(request))
     status_counts = cached(
-        request, "status-counts", search_key, lambda: count_by_status(filterset, fixed_filters)
+        request,
+        "status-counts",
+        search_key,
+        lambda: count_by_status(filterset, narrowed_by_page=bool(fixed_filters)),
     )
     # Every claim has exactly one status, so the counts add up to the total.
     total = sum(count for _, count in status_counts)
@@ -154,17 +157,6 @@ def claim_results(request, claims, *, title, fixed_filters=None):
         "query_without_page": query_without_page(request),
         "export_query": export_query(request, fixed_filters),
     }
-
-
-def count_by_status(filterset, fixed_filters):
-    """[(Status, count)] of the filtered claims, from the tallies where they tell."""
-    statuses = filterset.chosen_statuses_only
-    if fixed_filters or statuses is None:
-        return filterset.results.status_counts()
-    return [
-        (status, count if not statuses or status in statuses else 0)
-        for status, count in PublishedTally.objects.status_counts()
-    ]
 
 
 def render_with_results(request, template_name, context):

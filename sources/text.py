@@ -5,6 +5,7 @@ scraping and typing introduce: runs of whitespace, non-breaking spaces and
 straight versus curly quotation marks.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -23,6 +24,8 @@ def normalize_for_matching(text):
     return " ".join(text.split())
 
 
+# Pages look for the same few quotes in every paragraph of an article.
+@functools.lru_cache(maxsize=1024)
 def quote_pattern(quote):
     """A regex that finds `quote` in a text that differs only as normalize_for_matching allows."""
     parts = []

@@ -389,13 +389,13 @@ class TestList:
                 factories.make_counter_source(claim)
                 factories.make_counter_source(claim, article=factories.make_article())
 
-        # The count, the page, then topics, counter-sources (with their articles and
-        # outlets) and history: one query each.
+        # The revision, the count (from the tallies), the page, then topics,
+        # counter-sources (with their articles and outlets) and history: one query each.
         add_claims(5)
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             assert len(get_json(client, f"{LIST_URL}?page_size=100")["results"]) == 5
         add_claims(35)
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             assert len(get_json(client, f"{LIST_URL}?page_size=100")["results"]) == 40
 
 
@@ -603,3 +603,15 @@ def test_the_csv_streams_its_rows_instead_of_building_the_file(client, claim):
 
     assert response.streaming
     assert len(list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))) == 2
+
+
+def test_a_cached_list_answers_from_the_cache_until_the_data_changes(
+    client, claim, django_assert_num_queries
+):
+    first = get_json(client, LIST_URL)
+    with django_assert_num_queries(1):  # the revision
+        assert get_json(client, LIST_URL) == first
+
+    claim.change_status(Status.TRUE, note="New evidence.")
+
+    assert get_json(client, LIST_URL)["results"][0]["status"]["value"] == "true"
