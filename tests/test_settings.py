@@ -60,3 +60,50 @@ def test_database_url_selects_postgresql():
     result = load_settings(DJANGO_DEBUG="1", DATABASE_URL="postgres://postgres@127.0.0.1:5432/test")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("django.db.backends.postgresql")
+
+
+def read_setting(expression, **environment):
+    """The repr of `expression` (over the settings module `s`) in a fresh interpreter."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(environment)
+    return subprocess.run(
+        [sys.executable, "-c", f"from config import settings as s; print(repr({expression}))"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_postgresql_connections_come_from_a_checked_pool():
+    result = read_setting(
+        "s.DATABASES['default']['OPTIONS']['pool']",
+        DJANGO_DEBUG="1",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+        DATABASE_POOL_MAX_SIZE="7",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'max_size': 7" in result.stdout
+    assert "check_connection" in result.stdout
+
+
+def test_production_is_https_only_unless_the_redirect_is_switched_off():
+    production = {"DJANGO_SECRET_KEY": "a-real-secret", "DJANGO_ALLOWED_HOSTS": "example.org"}
+    expression = "(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE)"
+    assert read_setting(expression, **production).stdout.strip() == "(True, 31536000, True)"
+    switched_off = read_setting(expression, DJANGO_SECURE_SSL_REDIRECT="0", **production)
+    assert switched_off.stdout.strip() == "(False, 31536000, True)"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("CLAIMTRACK_CACHE_SECONDS", "-1", "CLAIMTRACK_CACHE_SECONDS must be 0 (off) or more"),
+        ("CLAIMTRACK_LOGIN_LOCKOUT_SECONDS", "0", "must be at least 1"),
+        ("CLAIMTRACK_LOGIN_FAILURES_ALLOWED", "many", "must be a whole number"),
+    ],
+)
+def test_unusable_cache_and_login_settings_stop_the_process(name, value, message):
+    result = read_setting("s.DEBUG", DJANGO_DEBUG="1", **{name: value})
+    assert result.returncode != 0
+    assert message in result.stderr
