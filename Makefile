@@ -26,6 +26,18 @@ run: $(INSTALLED)
 	$(BIN)/python manage.py ensure_local_editor
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Production: gunicorn (config/gunicorn.py) behind a TLS-terminating proxy, after
+# migrating and collecting static files. The environment gives the secret key and
+# the public host names; the README lists every variable.
+.PHONY: serve
+serve: export DJANGO_DEBUG := false
+serve: $(INSTALLED)
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "make serve: set DJANGO_SECRET_KEY to a long random string" >&2; exit 1; }
+	@test -n "$$DJANGO_ALLOWED_HOSTS" || { echo "make serve: set DJANGO_ALLOWED_HOSTS to the site's host names, comma-separated" >&2; exit 1; }
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input
+	exec $(BIN)/gunicorn --config config/gunicorn.py
+
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

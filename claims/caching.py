@@ -8,15 +8,18 @@ entries simply expire. Reading the revision costs one indexed query a request.
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from claims.models import PublicRevision
 
 _REQUEST_ATTRIBUTE = "_claimtrack_revision"
+logger = logging.getLogger(__name__)
 
 
 def current_revision():
@@ -51,8 +54,13 @@ def cached(request, name, key, compute):
     # Query strings can be long and hold anything: hash them into a valid cache key.
     digest = hashlib.sha256(str(key).encode()).hexdigest()
     cache_key = f"{name}:{request_revision(request).number}:{digest}"
-    value = cache.get(cache_key)
-    if value is None:
-        value = compute()
-        cache.set(cache_key, value, seconds)
-    return value
+    try:
+        value = cache.get(cache_key)
+        if value is None:
+            value = compute()
+            cache.set(cache_key, value, seconds)
+        return value
+    except RedisError as error:
+        # A cache that is down makes pages slower, not broken.
+        logger.warning("Cache unavailable, computing %s afresh: %s", name, error)
+        return compute()

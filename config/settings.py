@@ -9,10 +9,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from psycopg_pool import ConnectionPool
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.csp import CSP
+from psycopg_pool import ConnectionPool
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -67,6 +67,11 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off: "
+        "the site's host names, comma-separated."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -82,6 +87,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "sources",
     "accounts",
+    "serving",
     "claims",
 ]
 
@@ -96,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it sees a view's database errors first: they become a 503 page.
+    "serving.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -216,6 +224,8 @@ SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
 # HTTPS everywhere in production. Turn the redirect off only behind a proxy that
 # redirects itself, or to try production settings on loopback.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe the app servers over plain HTTP on the internal network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=not DEBUG)
@@ -247,6 +257,20 @@ CLAIMTRACK_TRUSTED_PROXIES = env_list("CLAIMTRACK_TRUSTED_PROXIES")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    "formatters": {"one_line": {"()": "serving.log_format.OneLineFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "one_line",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": env_str("DJANGO_LOG_LEVEL", "INFO").upper()},
+    "loggers": {
+        # Django's own handlers (stderr while DEBUG, mail to ADMINS) give way to the root's,
+        # so that every record reaches standard output once, in one format.
+        "django": {"handlers": [], "level": "NOTSET", "propagate": True},
+        # One line per failed request; gunicorn's access log has every 4xx already.
+        "django.request": {"level": "ERROR", "propagate": True},
+    },
 }

@@ -26,5 +26,6 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", robots_txt, name="robots"),
+    path("", include("serving.urls")),
     path("", include("claims.urls")),
 ]

@@ -130,3 +130,30 @@ def test_a_shared_redis_cache_serves_the_next_request_and_sees_edits(client, cla
         assert status_count(client.get("/"), Status.MISLEADING) == 1
     finally:
         caches["default"].clear()
+
+
+UNREACHABLE_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Nothing listens here: every cache call fails at once with a refused connection.
+        "LOCATION": "redis://127.0.0.1:1/0",
+    }
+}
+
+
+@override_settings(CACHES=UNREACHABLE_REDIS)
+def test_public_pages_do_without_a_cache_that_is_down(client, claim, caplog):
+    for url in ["/", "/feeds/claims/", "/api/claims/", claim.speaker.get_absolute_url()]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert claim.statement in response.content.decode()
+    assert "Cache unavailable" in caplog.text
+
+
+@override_settings(CACHES=UNREACHABLE_REDIS)
+def test_the_admin_login_answers_503_while_its_limits_cannot_be_read(client, editor):
+    response = client.post(
+        "/admin/login/", {"username": editor.username, "password": "wrong", "next": "/admin/"}
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"]
