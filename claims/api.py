@@ -10,6 +10,7 @@ from itertools import chain
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -88,6 +89,10 @@ def claim_list(request):
 
 @read_only_endpoint
 def claim_detail(request, slug):
+    # The route takes any segment (api_urls), so only a slug can name a claim; a NUL
+    # in anything else would make PostgreSQL refuse the query outright.
+    if not slug_re.match(slug):
+        return _json({"detail": "Not found."}, status=404)
     claim = Claim.objects.published().with_details().filter(slug=slug).first()
     if claim is None:
         return _json({"detail": "Not found."}, status=404)

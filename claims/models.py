@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import connections, models, transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
 from django.db.models.functions import Cast
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims import search
-from sources.models import Article, Outlet, Speaker, web_address
+from sources.models import WEB_SCHEMES, Article, Outlet, Speaker, web_address
 from sources.text import unique_slug
 
 BEST_RATING = 5
@@ -332,7 +333,13 @@ class CounterSource(models.Model):
     )
     title = models.CharField(max_length=300, blank=True, help_text="External documents only.")
     publisher = models.CharField(max_length=200, blank=True, help_text="External documents only.")
-    url = models.URLField("URL", max_length=500, blank=True, help_text="External documents only.")
+    url = models.URLField(
+        "URL",
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=WEB_SCHEMES)],
+        help_text="External documents only.",
+    )
     published_on = models.DateField(
         "publication date", null=True, blank=True, help_text="External documents only."
     )

@@ -4,10 +4,14 @@ This app knows nothing of claims. The public speaker and article pages belong
 to the claims app, which points these models at them (ABSOLUTE_URL_OVERRIDES).
 """
 
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 
 from sources.text import find_quote, normalize_for_matching, paragraphs, unique_slug
+
+# The only addresses a link on a public page may carry: never javascript: or data:.
+WEB_SCHEMES = ["http", "https"]
 
 
 def web_address(field):
@@ -41,7 +45,9 @@ class SluggedModel(models.Model):
 class Outlet(SluggedModel):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=80, unique=True, blank=True)
-    homepage_url = models.URLField("homepage URL", blank=True)
+    homepage_url = models.URLField(
+        "homepage URL", blank=True, validators=[URLValidator(schemes=WEB_SCHEMES)]
+    )
 
     class Meta:
         ordering = ["name"]
@@ -102,7 +108,9 @@ class Article(SluggedModel):
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=100, unique=True, blank=True)
-    url = models.URLField("URL", max_length=500, blank=True)
+    url = models.URLField(
+        "URL", max_length=500, blank=True, validators=[URLValidator(schemes=WEB_SCHEMES)]
+    )
     published_on = models.DateField("publication date", null=True, blank=True)
     dateline = models.CharField(
         "dateline place", max_length=120, blank=True, help_text="e.g. SOCHI"
