@@ -26,7 +26,7 @@ from django.views.decorators.http import condition
 from claims.api import read_only_endpoint
 from claims.caching import cached, request_revision
 from claims.filters import ORDERINGS, ClaimFilter, query_without_page
-from claims.models import Claim, PublicRevision, Status, StatusChange
+from claims.models import Claim, PublicRevision, PublishedTally, Status, StatusChange
 
 FEED_LENGTH = 50
 NEWEST_PUBLISHED_FIRST = ["-first_published_at", "-pk"]
@@ -202,7 +202,7 @@ class SearchFeed(ClaimsFeed):
 class SpeakerFeed(ClaimsFeed):
     def select(self, request, slug):
         # Like the speaker's page: someone known only from drafts has no public feed.
-        speakers = Claim.objects.published().speakers()
+        speakers = PublishedTally.objects.speakers()
         speaker = get_object_or_404(speakers, slug=slug)
         who = f"{speaker.name}, {speaker.role}" if speaker.role else speaker.name
         return FeedSelection(
@@ -216,7 +216,7 @@ class SpeakerFeed(ClaimsFeed):
 class TopicFeed(ClaimsFeed):
     def select(self, request, slug):
         # Like the topic's page: a topic of drafts only has no public feed.
-        topics = Claim.objects.published().topics()
+        topics = PublishedTally.objects.topics()
         topic = get_object_or_404(topics, slug=slug)
         return FeedSelection(
             title=f"{settings.CLAIMTRACK_ORGANIZATION_NAME}: claims on {topic.name}",

@@ -176,17 +176,6 @@ class ClaimQuerySet(models.QuerySet):
             )
         )
 
-    # Public menus, pages and feeds offer only who and what these claims involve,
-    # so a speaker or topic known only from drafts stays unpublished too.
-    def speakers(self):
-        return Speaker.objects.filter(pk__in=self.values("speaker"))
-
-    def outlets(self):
-        return Outlet.objects.filter(pk__in=self.values("article__outlet"))
-
-    def topics(self):
-        return Topic.objects.filter(pk__in=self.values("topics"))
-
     def status_counts(self):
         """[(Status, count)] for every status on the scale, zeros included."""
         counts = dict(self.order_by().values_list("status").annotate(count=Count("pk")))
@@ -233,19 +222,35 @@ class Claim(models.Model):
     class Meta:
         ordering = ["-stated_on", "-pk"]
         get_latest_by = "first_published_at"
+        # Each index ends with the order a list reads in, id last: scanned forwards or
+        # backwards, it serves both directions and the id tie-break without a sort.
         indexes = [
-            # The tracker's default order: newest stated first among published claims.
-            models.Index(fields=["is_published", "-stated_on"], name="claim_published_stated_idx"),
-            # The tracker's "recently updated" order and the feeds' Last-Modified.
+            # The tracker's newest- and oldest-stated orders, and page N of them.
             models.Index(
-                fields=["is_published", "-updated_at"], name="claim_published_updated_idx"
+                fields=["is_published", "stated_on", "id"], name="claim_published_stated_idx"
+            ),
+            # The tracker's "recently updated" order.
+            models.Index(
+                fields=["is_published", "updated_at", "id"], name="claim_published_updated_idx"
             ),
             # The feeds: newest first publications.
             models.Index(
-                fields=["is_published", "-first_published_at"], name="claim_published_first_idx"
+                fields=["is_published", "first_published_at", "id"],
+                name="claim_published_first_idx",
             ),
-            # The tracker's status filter and its per-status counts.
-            models.Index(fields=["status", "is_published"], name="claim_status_idx"),
+            # The tracker filtered by status, in date order, and the counts by status.
+            models.Index(
+                fields=["status", "is_published", "stated_on", "id"], name="claim_status_idx"
+            ),
+            # A status's feed: its newest first publications.
+            models.Index(
+                fields=["status", "is_published", "first_published_at", "id"],
+                name="claim_status_first_idx",
+            ),
+            # A speaker's page and scorecard, and the tracker filtered by speaker.
+            models.Index(
+                fields=["speaker", "is_published", "stated_on", "id"], name="claim_speaker_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -419,13 +424,23 @@ class PublishedTallyQuerySet(models.QuerySet):
         counts = dict(self.filter(kind=TallyKind.STATUS).values_list("key", "count"))
         return [(status, counts.get(status.value, 0)) for status in Status]
 
-    def ids(self, kind):
-        """A subquery: the ids of the speakers, outlets or topics with published claims."""
+    def _ids(self, kind):
         return (
             self.filter(kind=kind)
             .annotate(object_id=Cast("key", models.BigIntegerField()))
             .values("object_id")
         )
+
+    # Public menus, pages and feeds offer only who and what published claims involve:
+    # a speaker or topic known only from drafts stays unpublished too.
+    def speakers(self):
+        return Speaker.objects.filter(pk__in=self._ids(TallyKind.SPEAKER))
+
+    def outlets(self):
+        return Outlet.objects.filter(pk__in=self._ids(TallyKind.OUTLET))
+
+    def topics(self):
+        return Topic.objects.filter(pk__in=self._ids(TallyKind.TOPIC))
 
     def recount(self, kind, keys):
         """Count again the published claims of these statuses, speakers, outlets or topics."""

@@ -20,7 +20,7 @@ from django_htmx.http import push_url
 from claims.caching import cached
 from claims.claimreview import claim_review
 from claims.filters import ClaimFilter, count_by_status, filled_query, query_without_page
-from claims.models import Claim, Stance, Status, StatusChange
+from claims.models import Claim, PublishedTally, Stance, Status, StatusChange
 from sources.models import Article, Speaker
 from sources.text import mark_passages
 
@@ -267,7 +267,7 @@ def speaker_list(request):
 @require_safe
 def speaker_detail(request, slug):
     # Someone known only from drafts has no public page.
-    speaker = get_object_or_404(Claim.objects.published().speakers(), slug=slug)
+    speaker = get_object_or_404(PublishedTally.objects.speakers(), slug=slug)
     claims = Claim.objects.published().for_speaker(speaker)
     status_counts = cached(request, "speaker-scorecard", speaker.pk, claims.status_counts)
     context = claim_results(
@@ -306,7 +306,7 @@ def article_detail(request, slug):
 
 @require_safe
 def topic_detail(request, slug):
-    topic = get_object_or_404(Claim.objects.published().topics(), slug=slug)
+    topic = get_object_or_404(PublishedTally.objects.topics(), slug=slug)
     context = claim_results(
         request,
         Claim.objects.published().for_topic(topic),

@@ -165,7 +165,7 @@ def test_the_tallies_and_the_public_revision_are_brought_up_to_date():
     assert current_revision().number > revision
     published = Claim.objects.published()
     assert PublishedTally.objects.status_counts() == published.status_counts()
-    assert set(PublishedTally.objects.ids("speaker").values_list("object_id", flat=True)) == set(
+    assert set(PublishedTally.objects.speakers().values_list("pk", flat=True)) == set(
         published.values_list("speaker", flat=True)
     )
 

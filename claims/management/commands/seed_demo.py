@@ -74,6 +74,10 @@ class Command(BaseCommand):
             # Bulk inserts send no signals: bring what they would have updated up to date.
             PublishedTally.objects.rebuild()
             note_public_change()
+        # The query planners choose indexes by what they know of the tables, and know
+        # nothing of this many new rows until they are analysed.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
         self.stdout.write(
             self.style.SUCCESS(
