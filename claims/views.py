@@ -241,8 +241,13 @@ def claim_detail(request, slug):
         if (group := [source for source in counter_sources if source.stance == stance])
     ]
     paragraph = claim.article.paragraph_with(claim.quote)
-    related_claims = (
-        Claim.objects.published().related_to(claim).with_related()[:RELATED_CLAIMS_SHOWN]
+    related_claims = cached(
+        request,
+        "related-claims",
+        claim.pk,
+        lambda: list(
+            Claim.objects.published().related_to(claim).with_related()[:RELATED_CLAIMS_SHOWN]
+        ),
     )
     context = {
         "claim": claim,
