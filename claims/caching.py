@@ -7,12 +7,17 @@ backend, looks for a key that does not exist yet and computes afresh; the old
 entries simply expire. Reading the revision costs one indexed query a request.
 """
 
+import functools
 import hashlib
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
+from django.http import HttpResponse
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
 from django.utils import timezone
 from redis.exceptions import RedisError
 
@@ -64,3 +69,70 @@ def cached(request, name, key, compute):
         # A cache that is down makes pages slower, not broken.
         logger.warning("Cache unavailable, computing %s afresh: %s", name, error)
         return compute()
+
+
+# Stand-ins written into a page cached for everyone, replaced on every response by
+# that request's own CSP nonce and CSRF token: a cached page never carries either.
+NONCE_PLACEHOLDER = "claimtrack-csp-nonce-placeholder"
+CSRF_TOKEN_PLACEHOLDER = "claimtrack-csrf-token-placeholder"
+_RENDERING_FOR_CACHE = "_claimtrack_rendering_for_cache"
+
+
+def page_placeholders(request):
+    """A context processor: the placeholders, while a page is rendered for the page cache.
+
+    Listed after Django's csp and csrf processors, so that it overrides them.
+    """
+    if getattr(request, _RENDERING_FOR_CACHE, False):
+        return {"csp_nonce": NONCE_PLACEHOLDER, "csrf_token": CSRF_TOKEN_PLACEHOLDER}
+    return {}
+
+
+def shared_page(view):
+    """Serve `view`'s successful responses from the cache, the same for every reader.
+
+    The key is everything the page depends on: the absolute address (the page
+    links to its own host) and the htmx headers that choose a fragment and where
+    focus goes. Middleware adds the security headers to every response, cached or
+    not; the nonce and the CSRF token are put in afresh.
+    """
+
+    @functools.wraps(view)
+    def page(request, *args, **kwargs):
+        def render():
+            setattr(request, _RENDERING_FOR_CACHE, True)
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                setattr(request, _RENDERING_FOR_CACHE, False)
+            if response.status_code != 200 or response.streaming:
+                return response
+            return CachedPage(response.content, list(response.items()))
+
+        key = (
+            request.build_absolute_uri(),
+            request.headers.get("HX-Request"),
+            request.headers.get("HX-History-Restore-Request"),
+            request.headers.get("HX-Trigger"),
+        )
+        page_or_response = cached(request, "page", key, render)
+        if not isinstance(page_or_response, CachedPage):
+            return page_or_response
+        return page_or_response.response_for(request)
+
+    return page
+
+
+@dataclass
+class CachedPage:
+    content: bytes
+    headers: list
+
+    def response_for(self, request):
+        content = self.content.replace(
+            NONCE_PLACEHOLDER.encode(), str(get_nonce(request)).encode()
+        ).replace(CSRF_TOKEN_PLACEHOLDER.encode(), get_token(request).encode())
+        response = HttpResponse(content)
+        for header, value in self.headers:
+            response[header] = value
+        return response

@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
-from claims.caching import cached
+from claims.caching import cached, shared_page
 from claims.claimreview import claim_review
 from claims.filters import ClaimFilter, count_by_status, filled_query, query_without_page
 from claims.models import Claim, PublishedTally, Stance, Status, StatusChange
@@ -219,6 +219,7 @@ def scorecard_bar(status_counts):
 
 
 @require_safe
+@shared_page
 def tracker(request):
     context = claim_results(request, Claim.objects.published(), title="Claims")
     return render_with_results(request, "claims/tracker.html", context)
@@ -232,6 +233,7 @@ def claim_summary(claim):
 
 
 @require_safe
+@shared_page
 def claim_detail(request, slug):
     claim = get_object_or_404(Claim.objects.published().with_details(), slug=slug)
     counter_sources = claim.counter_sources.all()
@@ -262,6 +264,7 @@ def claim_detail(request, slug):
 
 
 @require_safe
+@shared_page
 def speaker_list(request):
     speakers = Speaker.objects.annotate(published_claims=published_claim_count("speaker")).filter(
         published_claims__gt=0
@@ -270,6 +273,7 @@ def speaker_list(request):
 
 
 @require_safe
+@shared_page
 def speaker_detail(request, slug):
     # Someone known only from drafts has no public page.
     speaker = get_object_or_404(PublishedTally.objects.speakers(), slug=slug)
@@ -288,6 +292,7 @@ def speaker_detail(request, slug):
 
 
 @require_safe
+@shared_page
 def article_list(request):
     articles = Article.objects.select_related("outlet").annotate(
         published_claims=published_claim_count("article")
@@ -296,6 +301,7 @@ def article_list(request):
 
 
 @require_safe
+@shared_page
 def article_detail(request, slug):
     article = get_object_or_404(Article.objects.select_related("outlet"), slug=slug)
     claims = list(Claim.objects.published().for_article(article).select_related("speaker"))
@@ -310,6 +316,7 @@ def article_detail(request, slug):
 
 
 @require_safe
+@shared_page
 def topic_detail(request, slug):
     topic = get_object_or_404(PublishedTally.objects.topics(), slug=slug)
     context = claim_results(
@@ -329,11 +336,13 @@ def favicon(request):
 
 
 @require_safe
+@shared_page
 def methodology(request):
     return render(request, "claims/methodology.html", {"statuses": list(Status)})
 
 
 @require_safe
+@shared_page
 def corrections(request):
     changes = StatusChange.objects.public_corrections()
     return render(request, "claims/corrections.html", paginated(request, changes))

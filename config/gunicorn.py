@@ -44,10 +44,11 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "").strip() or "127.
 timeout = 30
 # On SIGTERM or SIGHUP, requests under way get this long to finish.
 graceful_timeout = 30
-# Workers are replaced after about a thousand requests, staggered so that they
-# do not all restart at once: whatever memory a worker has gathered is returned.
-max_requests = 1000
-max_requests_jitter = 100
+# Workers are replaced now and then, staggered so that they do not all restart at
+# once: whatever memory a worker has gathered is returned. Not too often: a worker
+# restarting under load (each loads Django afresh) costs more than it returns.
+max_requests = 20000
+max_requests_jitter = 2000
 
 # Several instances may run on one host, and the default control socket path is
 # shared: the last one started would take it over. Signals do the same job.
