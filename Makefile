@@ -10,7 +10,7 @@ export DJANGO_DEBUG ?= true
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench bench-pytest clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,7 +52,22 @@ $(CHROMIUM):
 test: lint $(CHROMIUM)
 	$(BIN)/pytest
 
-bench: $(INSTALLED)
+# The throughput part of the benchmark loads a local gunicorn with Debian's wrk.
+WRK := /usr/bin/wrk
+
+$(WRK):
+	@echo "Installing Debian's wrk for the throughput benchmark"
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+
+# Newsroom scale, 10-20 minutes: every public page at 1 000 and 100 000 claims on
+# SQLite and PostgreSQL, then wrk against gunicorn; writes BENCHMARKS.md. A quick run:
+# BENCH_SIZES=1000,5000 BENCH_DATABASES=sqlite BENCH_WRK_SECONDS=5 make bench
+bench: $(INSTALLED) $(WRK)
+	$(BIN)/python -m bench.run
+
+# pytest-benchmark's timings of a few requests, and the CSV download's peak memory.
+bench-pytest: $(INSTALLED)
 	$(BIN)/pytest -m benchmark --benchmark-enable --benchmark-only -p no:cacheprovider
 
 clean:

@@ -1,0 +1,13 @@
+"""The site's own URLs, plus the floor that its pages are compared with."""
+
+from django.urls import path
+
+from bench.floor import floor
+from config.urls import urlpatterns as site_urlpatterns
+
+FLOOR_PATH = "/bench/floor/"
+
+urlpatterns = [
+    path(FLOOR_PATH.strip("/") + "/", floor, name="bench-floor"),
+    *site_urlpatterns,
+]
