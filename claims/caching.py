@@ -17,7 +17,6 @@ from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
-from django.middleware.csrf import get_token
 from django.utils import timezone
 from redis.exceptions import RedisError
 
@@ -71,20 +70,19 @@ def cached(request, name, key, compute):
         return compute()
 
 
-# Stand-ins written into a page cached for everyone, replaced on every response by
-# that request's own CSP nonce and CSRF token: a cached page never carries either.
+# Written into a page cached for everyone, and replaced on every response by that
+# request's own CSP nonce: a cached page never carries one.
 NONCE_PLACEHOLDER = "claimtrack-csp-nonce-placeholder"
-CSRF_TOKEN_PLACEHOLDER = "claimtrack-csrf-token-placeholder"
 _RENDERING_FOR_CACHE = "_claimtrack_rendering_for_cache"
 
 
 def page_placeholders(request):
-    """A context processor: the placeholders, while a page is rendered for the page cache.
+    """A context processor: the nonce's placeholder, while a page is rendered for the cache.
 
-    Listed after Django's csp and csrf processors, so that it overrides them.
+    Listed after Django's csp processor, so that it overrides it.
     """
     if getattr(request, _RENDERING_FOR_CACHE, False):
-        return {"csp_nonce": NONCE_PLACEHOLDER, "csrf_token": CSRF_TOKEN_PLACEHOLDER}
+        return {"csp_nonce": NONCE_PLACEHOLDER}
     return {}
 
 
@@ -94,7 +92,7 @@ def shared_page(view):
     The key is everything the page depends on: the absolute address (the page
     links to its own host) and the htmx headers that choose a fragment and where
     focus goes. Middleware adds the security headers to every response, cached or
-    not; the nonce and the CSRF token are put in afresh.
+    not; the nonce is put in afresh. Public pages hold no CSRF token (base.html).
     """
 
     @functools.wraps(view)
@@ -129,10 +127,8 @@ class CachedPage:
     headers: list
 
     def response_for(self, request):
-        content = self.content.replace(
-            NONCE_PLACEHOLDER.encode(), str(get_nonce(request)).encode()
-        ).replace(CSRF_TOKEN_PLACEHOLDER.encode(), get_token(request).encode())
-        response = HttpResponse(content)
+        nonce = str(get_nonce(request)).encode()
+        response = HttpResponse(self.content.replace(NONCE_PLACEHOLDER.encode(), nonce))
         for header, value in self.headers:
             response[header] = value
         return response

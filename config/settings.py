@@ -125,7 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                # After csp and csrf: it stands in for both in pages cached for everyone.
+                # After csp: it stands in for the nonce in pages cached for everyone.
                 "claims.caching.page_placeholders",
             ],
         },

@@ -3,10 +3,8 @@
 import re
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache, caches
-from django.middleware.csrf import _unmask_cipher_token
-from django.test import Client, override_settings
+from django.test import override_settings
 
 from claims.caching import cached, current_revision, note_public_change
 from claims.models import Claim, Status
@@ -96,37 +94,29 @@ def test_an_edit_saved_through_the_admin_shows_on_the_next_request(admin_client,
     assert "Rewritten by an editor" in client.get("/").text
 
 
-def page_nonce_and_token(response):
+def page_nonces(response):
     header_nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
-    script_nonces = re.findall(r'<script[^>]* nonce="([^"]+)"', response.text)
-    token = re.search(r'"X-CSRFToken": "([^"]+)"', response.text).group(1)
-    return header_nonce, script_nonces, token
+    return header_nonce, set(re.findall(r'<script[^>]* nonce="([^"]+)"', response.text))
 
 
 @pytest.mark.parametrize("path", ["/", "/methodology/"])
-def test_a_cached_page_gets_each_requests_own_nonce_and_csrf_token(client, claim, path):
+def test_a_cached_page_gets_each_requests_own_nonce(client, claim, path):
     first, second = client.get(path), client.get(path)
     assert second.context is None  # served from the cache, not rendered
 
     for response in (first, second):
-        header_nonce, script_nonces, token = page_nonce_and_token(response)
-        assert script_nonces and set(script_nonces) == {header_nonce}
+        header_nonce, script_nonces = page_nonces(response)
+        assert script_nonces == {header_nonce}
         assert "claimtrack-csp-nonce" not in response.text
-        assert "claimtrack-csrf-token" not in response.text
-        # The page's token is a masked form of the secret in the visitor's cookie.
-        secret = client.cookies[settings.CSRF_COOKIE_NAME].value
-        assert _unmask_cipher_token(token) == secret
-    assert page_nonce_and_token(first)[0] != page_nonce_and_token(second)[0]
+    assert page_nonces(first)[0] != page_nonces(second)[0]
 
 
-def test_two_readers_of_a_cached_page_get_their_own_tokens(claim):
-    first, second = Client(), Client()
-    first_page, second_page = first.get("/"), second.get("/")
-    tokens = [page_nonce_and_token(page)[2] for page in (first_page, second_page)]
-    secrets = [browser.cookies[settings.CSRF_COOKIE_NAME].value for browser in (first, second)]
-    assert _unmask_cipher_token(tokens[0]) == secrets[0]
-    assert _unmask_cipher_token(tokens[1]) == secrets[1]
-    assert secrets[0] != secrets[1]
+def test_public_pages_set_no_cookie_and_carry_no_csrf_token(client, claim):
+    for path in ["/", claim.get_absolute_url(), "/methodology/"]:
+        response = client.get(path)
+        assert not response.cookies, path
+        assert "csrf" not in response.text.lower(), path
+        assert "Cookie" not in response.get("Vary", ""), path
 
 
 def test_an_htmx_fragment_and_the_full_page_are_cached_apart(client, claim):
