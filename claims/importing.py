@@ -449,6 +449,10 @@ class ManifestImporter:
     def import_file(self, path):
         """Import one file and its claims, all or nothing; ArticleImportError says why not."""
         pending = []
+        # A transaction per file, not one for the whole run: a file that fails leaves
+        # nothing of itself (article, speakers, topics, claims, their history and
+        # evidence) while the files around it still import, and running the import
+        # again once it is fixed completes the run, as files imported are skipped.
         try:
             with transaction.atomic():
                 result = self._import_file(path, pending)
@@ -456,8 +460,7 @@ class ManifestImporter:
             # Rows are checked before they are saved, so the database should refuse none;
             # should it refuse one (PostgreSQL enforces more than SQLite), this file fails
             # and the others still import.
-            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-            raise ArticleImportError(f"the database refused it: {reason}") from None
+            raise ArticleImportError(_refusal(error)) from None
         # Only now: had the file failed, its claims would not exist to link.
         self._pending.extend(pending)
         return result
@@ -502,7 +505,13 @@ class ManifestImporter:
                 reason = f"{where} was not imported, so the claim was imported without it"
                 failures.append((file_name, reason))
                 continue
-            _create_counter_source(claim, entry, cited, where)
+            try:
+                # A savepoint: a dry run is one transaction, which a refused row would break.
+                with transaction.atomic():
+                    _create_counter_source(claim, entry, cited, where)
+            except DatabaseError as error:
+                reason = f"{where}: {_refusal(error)}; the claim was imported without it"
+                failures.append((file_name, reason))
         self._pending.clear()
         return failures
 
@@ -652,6 +661,12 @@ def _create_counter_source(claim, entry, cited, where):
     )
     _check_fields(source, where)
     source.save()
+
+
+def _refusal(error):
+    """A DatabaseError in one line: its first says what was refused."""
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return f"the database refused it: {reason}"
 
 
 def _check_fields(instance, where):
