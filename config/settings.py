@@ -163,7 +163,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if redis_url := env_str("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "serving.redis_cache.SharedClientRedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": "claimtrack",
         }

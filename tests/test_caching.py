@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 REDIS_CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "serving.redis_cache.SharedClientRedisCache",
         "LOCATION": "redis://127.0.0.1:6379/12",
         "KEY_PREFIX": "claimtrack-test",
     }
@@ -156,9 +156,21 @@ def test_a_shared_redis_cache_serves_the_next_request_and_sees_edits(client, cla
         caches["default"].clear()
 
 
+@override_settings(CACHES=REDIS_CACHES)
+def test_the_redis_cache_reuses_one_client_and_round_trips_values():
+    caches["default"].clear()
+    try:
+        cache.set("answer", {"claims": [1, 2]}, 30)
+        assert cache.get("answer") == {"claims": [1, 2]}
+        # Django's own backend builds a new redis-py client for every operation.
+        assert cache._cache.get_client() is cache._cache.get_client(write=True)
+    finally:
+        caches["default"].clear()
+
+
 UNREACHABLE_REDIS = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "serving.redis_cache.SharedClientRedisCache",
         # Nothing listens here: every cache call fails at once with a refused connection.
         "LOCATION": "redis://127.0.0.1:1/0",
     }

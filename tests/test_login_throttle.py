@@ -53,7 +53,7 @@ def redis_cache(settings):
     """The production arrangement: every app server counting in one Redis database."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "serving.redis_cache.SharedClientRedisCache",
             "LOCATION": REDIS_TEST_URL,
             "KEY_PREFIX": "claimtrack-tests",
         }
