@@ -126,7 +126,7 @@ def claim_results(request, claims, *, title, fixed_filters=None):
     the feed and CSV links for the search put them back.
     """
     fixed_filters = fixed_filters or {}
-    filterset = ClaimFilter(request.GET, queryset=claims.with_related())
+    filterset = ClaimFilter(request.GET, queryset=claims.for_cards())
     for name in fixed_filters:
         del filterset.filters[name]
     results = filterset.results
@@ -248,7 +248,7 @@ def claim_detail(request, slug):
         "related-claims",
         claim.pk,
         lambda: list(
-            Claim.objects.published().related_to(claim).with_related()[:RELATED_CLAIMS_SHOWN]
+            Claim.objects.published().related_to(claim).for_cards()[:RELATED_CLAIMS_SHOWN]
         ),
     )
     context = {

@@ -5,6 +5,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from claims.models import Status
+
 register = template.Library()
 
 # Characters that could end the <script> element or open a comment inside it.
@@ -18,6 +20,13 @@ def json_ld(data):
         return ""
     payload = json.dumps(data, ensure_ascii=False, sort_keys=False).translate(_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+@register.filter
+def status_badge(status):
+    """A verdict, told by its words as well as its colour. `status` is a Status or its value."""
+    status = Status(status)
+    return format_html('<span class="badge badge--{}">{}</span>', status.value, status.label)
 
 
 @register.filter
