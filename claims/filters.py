@@ -10,11 +10,13 @@ import html
 import django_filters
 from django import forms
 from django.forms.utils import flatatt
+from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from claims.models import Claim, PublishedTally, Status, Topic
+from claims.models import Claim, PublishedTally, Status, TallyKind, Topic
 from sources.models import Outlet, Speaker
 
 SEARCH_MAX_LENGTH = 200
@@ -48,14 +50,39 @@ class NameSelect(forms.Select):
     The speaker menu of a large archive holds thousands of names: Django's widget
     templates, and a model object built for every option, took longer than the
     rest of the page.
+
+    With `most_claimed` (a TallyKind), the menu offers only the `menu_size` with the
+    most published claims, and the one chosen: a menu of thousands of names helps
+    nobody and made every page grow with the archive. A hint under it says where
+    to find the others (`others_url`, a URL name); any id is still accepted.
     """
+
+    def __init__(self, attrs=None, *, most_claimed=None, menu_size=100, others_url=None):
+        super().__init__(attrs)
+        self.most_claimed = most_claimed
+        self.menu_size = menu_size
+        self.others_url = others_url
 
     def render(self, name, value, attrs=None, renderer=None):
         field = self.choices.field
-        rows = self.choices.queryset.order_by("name").values_list("pk", "name")
+        selected = {str(chosen) for chosen in self.format_value(value)}
+        menu = self.choices.queryset
+        shortened = False
+        if self.most_claimed:
+            # One more than shown, to tell whether any were left out.
+            top = list(PublishedTally.objects.most_claimed(self.most_claimed, self.menu_size + 1))
+            shortened = len(top) > self.menu_size
+            # Only ids a database can hold: a larger number is no speaker's, and the
+            # field says so.
+            chosen_ids = [
+                int(chosen)
+                for chosen in selected
+                if chosen.isascii() and chosen.isdigit() and int(chosen) < 2**63
+            ]
+            menu = menu.filter(pk__in=top[: self.menu_size] + chosen_ids)
+        rows = menu.order_by("name").values_list("pk", "name")
         if field.empty_label is not None:
             rows = [("", field.empty_label), *rows]
-        selected = {str(chosen) for chosen in self.format_value(value)}
         options = []
         for option_value, label in rows:
             option_value = str(option_value)
@@ -64,7 +91,18 @@ class NameSelect(forms.Select):
                 f'<option value="{html.escape(option_value)}"{chosen}>{html.escape(label)}</option>'
             )
         final_attrs = self.build_attrs(self.attrs, attrs) | {"name": name}
-        return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>")
+        hint = ""
+        if shortened:
+            hint_id = f"{final_attrs.get('id', name)}_hint"
+            final_attrs["aria-describedby"] = hint_id
+            hint = format_html(
+                '<p id="{}" class="filter-field__hint">The {} with the most claims; '
+                '<a href="{}">find any other</a>.</p>',
+                hint_id,
+                self.menu_size,
+                reverse(self.others_url),
+            )
+        return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>{hint}")
 
 
 def filled_query(request, *, without=()):
@@ -109,7 +147,7 @@ class ClaimFilter(django_filters.FilterSet):
         label="Speaker",
         queryset=Speaker.objects.all(),
         empty_label="Any speaker",
-        widget=NameSelect,
+        widget=NameSelect(most_claimed=TallyKind.SPEAKER, others_url="claims:speakers"),
     )
     outlet = django_filters.ModelChoiceFilter(
         label="Outlet",

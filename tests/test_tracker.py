@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from claims.filters import ClaimFilter
 from claims.models import Status
 from tests import factories
 
@@ -219,6 +220,43 @@ def test_menus_offer_only_what_published_claims_use(client, newsroom):
         assert name not in response.text
     response = client.get("/", {"speaker": hidden_speaker.pk})
     assert "Select a valid choice." in response.text
+
+
+def speaker_menu(response):
+    menu = re.search(r'<select[^>]* name="speaker"[^>]*>(.*?)</select>', response.text, re.S)
+    return re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', menu.group(1))
+
+
+def test_the_speaker_menu_offers_the_most_claimed_and_the_one_chosen(client, monkeypatch):
+    monkeypatch.setattr(ClaimFilter.base_filters["speaker"].extra["widget"], "menu_size", 2)
+    article = factories.make_article()
+    speakers = {}
+    for name, claim_count in [("Often", 3), ("Sometimes", 2), ("Once", 1), ("Also once", 1)]:
+        speakers[name] = speaker = factories.make_speaker(name=name)
+        for number in range(claim_count):
+            factories.make_claim(
+                statement=f"{name} said {number}", speaker=speaker, article=article
+            )
+
+    response = client.get("/")
+
+    assert speaker_menu(response) == ["Often", "Sometimes"]  # By name.
+    hint = re.search(r'<p id="id_speaker_hint" class="filter-field__hint">(.*?)</p>', response.text)
+    assert hint.group(1) == 'The 2 with the most claims; <a href="/speakers/">find any other</a>.'
+    assert 'aria-describedby="id_speaker_hint"' in response.text
+
+    # One left out of the menu is still a filter, shown as chosen.
+    response = client.get("/", {"speaker": speakers["Once"].pk})
+    assert speaker_menu(response) == ["Often", "Once", "Sometimes"]
+    assert f'<option value="{speakers["Once"].pk}" selected>Once</option>' in response.text
+    assert statements(response) == ["Once said 0"]
+
+
+def test_a_short_speaker_menu_lists_everyone_without_a_hint(client, newsroom):
+    response = client.get("/")
+
+    assert speaker_menu(response) == ["Jen Psaki", "Sergey Lavrov"]
+    assert "filter-field__hint" not in response.text
 
 
 def test_answers_head_and_refuses_post(client, claim):
@@ -463,8 +501,9 @@ def test_query_count_does_not_grow_with_the_number_of_claims(client, settings):
         factories.make_claim(topics=topics)
     many = [queries_for_tracker({}), queries_for_tracker({"status": "false", "q": "claim"})]
     assert few == many
-    # Counts, one page of claims, their topics, and the three select menus of the form.
-    assert many[0] <= 6
+    # Counts, one page of claims, their topics, the three select menus of the form,
+    # and which speakers the menu offers.
+    assert many[0] <= 7
 
 
 def test_a_cached_tracker_page_costs_one_query_until_the_data_changes(client):
