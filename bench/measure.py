@@ -28,7 +28,7 @@ from claims.models import Claim, Status
 from sources.models import Speaker
 
 WARMUP_REQUESTS = 5
-TIMED_REQUESTS = 50
+TIMED_REQUESTS = 100
 # The page asked for by number: deep in the list at 100 000 claims, past its end
 # at 1 000 (the tracker then shows the last page with a message).
 DEEP_PAGE = 200
