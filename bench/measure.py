@@ -21,9 +21,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bench import HarnessError
+from bench import FLOOR_PATH, HarnessError
 from bench.floor import floor_rows
-from bench.urls import FLOOR_PATH
 from claims.models import Claim, Status
 from sources.models import Speaker
 

@@ -6,7 +6,9 @@ its median at the smallest; "× floor" divides it by the floor's median measured
 in the same process.
 """
 
+import copy
 import operator
+import statistics
 from dataclasses import dataclass
 
 FLOOR = "floor"
@@ -251,7 +253,16 @@ def keep_notes(previous_text):
     return previous_text[start : end + len(NOTES_END)]
 
 
-def document(runs, throughput, *, machine, when, invocation, commands, requests, notes):
+def median_of_rounds(results):
+    """One measuring process's result, each page's times the median of the rounds' `results`."""
+    combined = copy.deepcopy(results[0])
+    for position, page in enumerate(combined["pages"]):
+        for key in ["median_ms", "p95_ms"]:
+            page[key] = statistics.median(result["pages"][position][key] for result in results)
+    return combined
+
+
+def document(runs, throughput, *, machine, when, invocation, commands, requests, rounds, notes):
     """BENCHMARKS.md in full, and the summary printed at the end of a run."""
     table, footnotes = results_table(runs)
     targets = page_targets(runs)
@@ -265,7 +276,8 @@ def document(runs, throughput, *, machine, when, invocation, commands, requests,
         f"{first_run['on']['cache_backend']}, in the measuring process. "
         f"Milliseconds: median / 95th percentile of {requests} requests after warm-up "
         "(the cached runs warm the cache first), through the whole middleware stack with "
-        "Django's test client. Queries: SQL queries of one request, uncached / cached. "
+        f"Django's test client; each the median of {rounds} round{'s' if rounds != 1 else ''}, "
+        "which take every size in turn. Queries: SQL queries of one request, uncached / cached. "
         "× floor: the page's median over the floor's, uncached / cached. Growth: the median "
         "at the largest size over the median at the smallest."
     )

@@ -5,7 +5,8 @@
 
 The environment chooses what to run, for quick runs while working:
 BENCH_SIZES (1000,100000), BENCH_DATABASES (sqlite,postgresql), BENCH_REQUESTS
-(100 timed requests a page), BENCH_WRK_SECONDS (30; 0 skips the throughput run),
+(100 timed requests a page), BENCH_ROUNDS (3 measurements of each, the median
+kept), BENCH_WRK_SECONDS (30; 0 skips the throughput run),
 BENCH_POSTGRES_URL (where throwaway databases are created) and BENCH_REDIS_URL
 (the throughput run's cache, emptied first; locmem if Redis does not answer).
 
@@ -44,6 +45,7 @@ DEFAULTS = {
     "BENCH_SIZES": "1000,100000",
     "BENCH_DATABASES": ",".join(DATABASES),
     "BENCH_REQUESTS": "100",
+    "BENCH_ROUNDS": "3",
     "BENCH_WRK_SECONDS": "30",
     "BENCH_POSTGRES_URL": "postgres://postgres@127.0.0.1:5432/postgres",
     "BENCH_REDIS_URL": "redis://127.0.0.1:6379/13",
@@ -61,20 +63,26 @@ def read_options():
     try:
         sizes = sorted({int(size) for size in option("BENCH_SIZES").split(",") if size.strip()})
         requests = int(option("BENCH_REQUESTS"))
+        rounds = int(option("BENCH_ROUNDS"))
         wrk_seconds = int(option("BENCH_WRK_SECONDS"))
     except ValueError as error:
-        raise HarnessError(f"BENCH_SIZES, BENCH_REQUESTS and BENCH_WRK_SECONDS: {error}") from None
+        raise HarnessError(
+            f"BENCH_SIZES, BENCH_REQUESTS, BENCH_ROUNDS and BENCH_WRK_SECONDS: {error}"
+        ) from None
     databases = [name.strip() for name in option("BENCH_DATABASES").split(",") if name.strip()]
     if not sizes or sizes[0] < 1:
         raise HarnessError("BENCH_SIZES must list claim counts of 1 or more, e.g. 1000,100000")
     if not databases or set(databases) - set(DATABASES):
         raise HarnessError(f"BENCH_DATABASES must list some of: {', '.join(DATABASES)}")
-    if requests < 2 or wrk_seconds < 0:
-        raise HarnessError("BENCH_REQUESTS must be 2 or more, BENCH_WRK_SECONDS 0 or more")
+    if requests < 2 or rounds < 1 or wrk_seconds < 0:
+        raise HarnessError(
+            "BENCH_REQUESTS must be 2 or more, BENCH_ROUNDS 1 or more, BENCH_WRK_SECONDS 0 or more"
+        )
     return {
         "sizes": sizes,
         "databases": [name for name in DATABASES if name in databases],
         "requests": requests,
+        "rounds": rounds,
         "wrk_seconds": wrk_seconds,
         "postgres_url": option("BENCH_POSTGRES_URL"),
         "redis_url": option("BENCH_REDIS_URL"),
@@ -207,11 +215,13 @@ def seed(commands, env, size):
     commands([*manage, "seed_demo", "--claims", size, "--seed", SEED], env)
     database_url = env["DATABASE_URL"]
     if database_url.startswith(("postgres://", "postgresql://")):
-        # So many new rows set PostgreSQL's autovacuum to work on them, on this
-        # machine's two cores, while the pages are timed: do its work first.
-        commands.note("-- VACUUM (ANALYZE)")
+        # So many new rows set PostgreSQL's autovacuum to work on them, and its
+        # checkpointer to write them out, on this machine's two cores while the
+        # pages are timed: have both done first.
+        commands.note("-- VACUUM (ANALYZE); CHECKPOINT")
         with psycopg.connect(database_url, autocommit=True) as connection:
             connection.execute("VACUUM (ANALYZE)")
+            connection.execute("CHECKPOINT")
 
 
 def measure(commands, env, workdir, label, requests):
@@ -355,22 +365,30 @@ def benchmark():
         with ThrowawayDatabases(options, workdir, commands) as databases:
             for database in options["databases"]:
                 for size in options["sizes"]:
-                    label = f"{database}-{size}"
-                    commands.log(f"{label}: migrating and seeding {size} claims")
+                    commands.log(f"{database}-{size}: migrating and seeding {size} claims")
                     database_urls[database, size] = databases.create(database, size)
-                    database_env = env | {"DATABASE_URL": database_urls[database, size]}
-                    seed(commands, database_env, size)
-                    runs[database, size] = {}
-                    for cache, seconds in CACHE_SECONDS.items():
-                        commands.log(f"{label}: measuring with the cache {cache}")
-                        cache_env = {"CLAIMTRACK_CACHE_SECONDS": seconds} if seconds else {}
-                        runs[database, size][cache] = measure(
-                            commands,
-                            database_env | cache_env,
-                            workdir,
-                            f"{label}-cache-{cache}",
-                            options["requests"],
-                        )
+                    seed(commands, env | {"DATABASE_URL": database_urls[database, size]}, size)
+                # Rounds go through every size in turn, so that a spell of load from
+                # elsewhere on the machine falls on all of them alike.
+                rounds = {}
+                for number in range(1, options["rounds"] + 1):
+                    for size in options["sizes"]:
+                        database_env = env | {"DATABASE_URL": database_urls[database, size]}
+                        for cache, seconds in CACHE_SECONDS.items():
+                            label = f"{database}-{size}-cache-{cache}-round-{number}"
+                            commands.log(f"{label}: measuring")
+                            cache_env = {"CLAIMTRACK_CACHE_SECONDS": seconds} if seconds else {}
+                            rounds.setdefault((size, cache), []).append(
+                                measure(
+                                    commands,
+                                    database_env | cache_env,
+                                    workdir,
+                                    label,
+                                    options["requests"],
+                                )
+                            )
+                for (size, cache), results in rounds.items():
+                    runs.setdefault((database, size), {})[cache] = report.median_of_rounds(results)
             if options["wrk_seconds"]:
                 throughput_result = run_throughput(
                     commands, env, workdir, options, runs, database_urls
@@ -385,6 +403,7 @@ def benchmark():
         invocation=invocation(options),
         commands=commands.lines,
         requests=options["requests"],
+        rounds=options["rounds"],
         notes=report.keep_notes(previous),
     )
     BENCHMARKS_FILE.write_text(document.markdown)

@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bench import HarnessError
+from bench import FLOOR_PATH, HarnessError
 
 # Production's gunicorn settings, where they exist; the benchmark sets workers and address.
 GUNICORN_CONFIG = Path("config/gunicorn.py")
@@ -179,6 +179,8 @@ def measure_throughput(env, *, workdir, tracker_bytes, claim_path, seconds, run_
     targets = [
         ("tracker (cached)", "/"),
         ("claim (cached)", claim_path),
+        # What Django's request cycle costs at the least, for comparison.
+        ("floor", FLOOR_PATH),
         ("static file", hashed_static_path(static_root, STATIC_FILE_NAME)),
     ]
     log(f"starting gunicorn with {WORKERS} workers")

@@ -2,10 +2,9 @@
 
 from django.urls import path
 
+from bench import FLOOR_PATH
 from bench.floor import floor
 from config.urls import urlpatterns as site_urlpatterns
-
-FLOOR_PATH = "/bench/floor/"
 
 urlpatterns = [
     path(FLOOR_PATH.strip("/") + "/", floor, name="bench-floor"),

@@ -158,14 +158,27 @@ def test_the_document_keeps_the_hand_written_notes():
         invocation="make bench",
         commands=["python -m bench.run"],
         requests=3,
+        rounds=2,
         notes=report.keep_notes(previous),
     )
 
     assert "<!-- notes -->\n## What we measured\nWhy.\n<!-- /notes -->" in document.markdown
+    assert "each the median of 2 rounds" in document.markdown
     assert "Generated text" not in document.markdown
     assert "SKIP  cached growth ≤ 1.5 (sqlite): one size only" in document.markdown
     assert document.summary.count("| sqlite |") == len(PAGE_NAMES)
     assert report.keep_notes("no markers") == "<!-- notes -->\n<!-- /notes -->"
+
+
+def test_rounds_are_combined_page_by_page_by_their_median():
+    rounds = [synthetic_run(claim=12.0), synthetic_run(claim=30.0), synthetic_run(claim=11.0)]
+
+    combined = report.median_of_rounds(rounds)
+
+    claim = report.pages_of(combined)["claim"]
+    assert (claim["median_ms"], claim["p95_ms"]) == (12.0, 24.0)
+    assert report.pages_of(combined)["tracker"]["median_ms"] == 10.0
+    assert report.pages_of(rounds[1])["claim"]["median_ms"] == 30.0  # Left as it was.
 
 
 def test_throughput_target_compares_with_the_static_file():
