@@ -96,8 +96,8 @@ class NameSelect(forms.Select):
             hint_id = f"{final_attrs.get('id', name)}_hint"
             final_attrs["aria-describedby"] = hint_id
             hint = format_html(
-                '<p id="{}" class="filter-field__hint">The {} with the most claims; '
-                '<a href="{}">find any other</a>.</p>',
+                '<p id="{}" class="filter-field__hint">Only the {} with the most claims are '
+                'listed: <a href="{}">find any other</a>.</p>',
                 hint_id,
                 self.menu_size,
                 reverse(self.others_url),

@@ -242,7 +242,9 @@ def test_the_speaker_menu_offers_the_most_claimed_and_the_one_chosen(client, mon
 
     assert speaker_menu(response) == ["Often", "Sometimes"]  # By name.
     hint = re.search(r'<p id="id_speaker_hint" class="filter-field__hint">(.*?)</p>', response.text)
-    assert hint.group(1) == 'The 2 with the most claims; <a href="/speakers/">find any other</a>.'
+    assert hint.group(1) == (
+        'Only the 2 with the most claims are listed: <a href="/speakers/">find any other</a>.'
+    )
     assert 'aria-describedby="id_speaker_hint"' in response.text
 
     # One left out of the menu is still a filter, shown as chosen.
