@@ -166,7 +166,14 @@ if redis_url := env_str("REDIS_URL"):
             "BACKEND": "serving.redis_cache.SharedClientRedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": "claimtrack",
-        }
+        },
+        # Each process's copies of what it read from Redis (claims.caching.cached):
+        # values never change under their keys, so the copies need no invalidation.
+        "process": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "claimtrack-process",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CLAIMTRACK_PROCESS_CACHE_ENTRIES", 500)},
+        },
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -4,10 +4,12 @@ import re
 
 import pytest
 from django.core.cache import cache, caches
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from claims.caching import cached, current_revision, note_public_change
-from claims.models import Claim, Status
+from claims.models import Claim, PublicRevision, Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +146,15 @@ def test_a_write_that_bypasses_save_shows_once_it_is_noted(client, claim):
     assert "Changed in bulk" in client.get("/").text
 
 
+def test_a_database_where_nothing_has_changed_yet_gets_its_revision_row(client, claim):
+    PublicRevision.objects.all().delete()
+
+    assert claim.statement in client.get("/").text
+    assert PublicRevision.objects.get().number == 0
+    claim.change_status(Status.MISLEADING, note="Context matters.")
+    assert status_count(client.get("/"), Status.MISLEADING) == 1
+
+
 @override_settings(CACHES=REDIS_CACHES)
 def test_a_shared_redis_cache_serves_the_next_request_and_sees_edits(client, claim):
     caches["default"].clear()
@@ -166,6 +177,28 @@ def test_the_redis_cache_reuses_one_client_and_round_trips_values():
         assert cache._cache.get_client() is cache._cache.get_client(write=True)
     finally:
         caches["default"].clear()
+
+
+@override_settings(
+    CACHES=REDIS_CACHES
+    | {"process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}}
+)
+def test_each_process_keeps_copies_of_what_it_read_from_redis(client, claim):
+    caches["default"].clear()
+    caches["process"].clear()
+    try:
+        client.get("/")
+        caches["default"].clear()  # Redis forgets: the process's copy still serves.
+        with CaptureQueriesContext(connection) as queries:
+            assert claim.statement in client.get("/").text
+        assert len(queries) == 1  # The revision: nothing was computed again.
+        assert not cache._cache.get_client().keys("claimtrack-test:*")
+
+        claim.change_status(Status.MISLEADING, note="Context matters.")
+        assert status_count(client.get("/"), Status.MISLEADING) == 1
+    finally:
+        caches["default"].clear()
+        caches["process"].clear()
 
 
 UNREACHABLE_REDIS = {
