@@ -161,6 +161,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # otherwise. Cached data is keyed by the public data's revision (claims.caching),
 # so a change shows on the next request whichever backend holds it.
 if redis_url := env_str("REDIS_URL"):
+    process_cache_entries = env_int("CLAIMTRACK_PROCESS_CACHE_ENTRIES", 500)
+    if process_cache_entries < 1:
+        raise ImproperlyConfigured("CLAIMTRACK_PROCESS_CACHE_ENTRIES must be 1 or more")
     CACHES = {
         "default": {
             "BACKEND": "serving.redis_cache.SharedClientRedisCache",
@@ -172,7 +175,7 @@ if redis_url := env_str("REDIS_URL"):
         "process": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "claimtrack-process",
-            "OPTIONS": {"MAX_ENTRIES": env_int("CLAIMTRACK_PROCESS_CACHE_ENTRIES", 500)},
+            "OPTIONS": {"MAX_ENTRIES": process_cache_entries},
         },
     }
 else:

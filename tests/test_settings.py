@@ -107,3 +107,13 @@ def test_unusable_cache_and_login_settings_stop_the_process(name, value, message
     result = read_setting("s.DEBUG", DJANGO_DEBUG="1", **{name: value})
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_with_redis_each_process_keeps_a_bounded_cache_of_its_own():
+    redis = {"DJANGO_DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/12"}
+    expression = "s.CACHES['process']['OPTIONS']['MAX_ENTRIES']"
+    assert read_setting(expression, **redis).stdout.strip() == "500"
+    result = read_setting(expression, CLAIMTRACK_PROCESS_CACHE_ENTRIES="0", **redis)
+    assert result.returncode != 0
+    assert "CLAIMTRACK_PROCESS_CACHE_ENTRIES must be 1 or more" in result.stderr
+    assert "'process'" not in read_setting("s.CACHES", DJANGO_DEBUG="1").stdout
