@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims.filters import ClaimFilter
-from claims.models import Status
+from claims.models import PublishedTally, Status, TallyKind
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -259,6 +259,17 @@ def test_a_short_speaker_menu_lists_everyone_without_a_hint(client, newsroom):
 
     assert speaker_menu(response) == ["Jen Psaki", "Sergey Lavrov"]
     assert "filter-field__hint" not in response.text
+
+
+def test_large_counts_are_written_with_thousands_separators(client, claim, settings):
+    settings.CLAIMTRACK_CACHE_SECONDS = 0
+    # The totals come from the tallies: as if 1 234 false claims were published.
+    PublishedTally.objects.filter(kind=TallyKind.STATUS, key=claim.status).update(count=1234)
+
+    response = client.get("/")
+
+    assert ">1,234 claims</h2>" in response.text
+    assert '<span class="status-counts__number">1,234</span>' in response.text
 
 
 def test_answers_head_and_refuses_post(client, claim):
