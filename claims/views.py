@@ -19,7 +19,13 @@ from django_htmx.http import push_url
 
 from claims.caching import cached, shared_page
 from claims.claimreview import claim_review
-from claims.filters import ClaimFilter, count_by_status, filled_query, query_without_page
+from claims.filters import (
+    SEARCH_MAX_LENGTH,
+    ClaimFilter,
+    count_by_status,
+    filled_query,
+    query_without_page,
+)
 from claims.models import Claim, PublishedTally, Stance, Status, StatusChange
 from sources.models import Article, Speaker
 from sources.text import mark_passages
@@ -269,7 +275,13 @@ def speaker_list(request):
     speakers = Speaker.objects.annotate(published_claims=published_claim_count("speaker")).filter(
         published_claims__gt=0
     )
-    return render(request, "claims/speaker_list.html", paginated(request, speakers))
+    # The tracker's speaker menu lists only the most claimed: the others are found here.
+    # PostgreSQL refuses NUL characters in any text it is sent.
+    name = request.GET.get("q", "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
+    if name:
+        speakers = speakers.named_like(name)
+    context = paginated(request, speakers) | {"name_query": name}
+    return render(request, "claims/speaker_list.html", context)
 
 
 @require_safe

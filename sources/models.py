@@ -62,6 +62,10 @@ class Outlet(SluggedModel):
 
 
 class SpeakerQuerySet(models.QuerySet):
+    def named_like(self, text):
+        """Speakers with `text` in their name or one of their aliases, ignoring case."""
+        return self.filter(Q(name__icontains=text) | Q(aliases__icontains=text))
+
     def matching(self, name):
         """Speakers whose name or one of whose aliases is `name`, ignoring case and spacing."""
         wanted = normalize_for_matching(name).casefold()

@@ -402,6 +402,7 @@ SEARCHES = {
     # Pages answer a refused search with the page and its errors; the rest with 400.
     "tracker": lambda world: reverse("claims:tracker"),
     "speaker": lambda world: reverse("claims:speaker", args=[world.speaker_slug]),
+    "speakers by name": lambda world: reverse("claims:speakers"),
     "feed": lambda world: reverse("feeds:claims"),
     "feed-atom": lambda world: reverse("feeds:claims-atom"),
     "api": lambda world: reverse("api:claims"),

@@ -294,6 +294,39 @@ class TestSpeakers:
         assert "1 claim</p>" in response.text
         assert "Only Drafted" not in response.text
 
+    def test_index_finds_speakers_by_name_or_alias(self, client, rated_claim, settings):
+        settings.CLAIMTRACK_PAGE_SIZE = 2
+        ryabkov = factories.make_speaker(name="Sergey Ryabkov", aliases="S. Ryabkov")
+        factories.make_claim(speaker=ryabkov)
+        for number in range(3):
+            factories.make_claim(speaker=factories.make_speaker(name=f"Other Speaker {number}"))
+        factories.make_claim(speaker=factories.make_speaker(name="Only Drafted"), published=False)
+
+        def names(response):
+            return re.findall(r'index-list__title"><a href="[^"]+">([^<]+)</a>', response.text)
+
+        assert names(client.get("/speakers/", {"q": "sergey"})) == [
+            "Sergey Lavrov",
+            "Sergey Ryabkov",
+        ]
+        assert names(client.get("/speakers/", {"q": " s. ryab "})) == ["Sergey Ryabkov"]
+        assert names(client.get("/speakers/", {"q": "drafted"})) == []
+        response = client.get("/speakers/", {"q": "other"})
+        assert names(response) == ["Other Speaker 0", "Other Speaker 1"]
+        assert 'href="/speakers/?q=other&amp;page=2"' in response.text
+        assert 'value="other"' in response.text
+        assert names(client.get("/speakers/", {"q": "other", "page": 2})) == ["Other Speaker 2"]
+        # A NUL character, which PostgreSQL refuses, is dropped: here nothing is left.
+        assert len(names(client.get("/speakers/", {"q": "\x00"}))) == 2
+
+    @pytest.mark.parametrize("typed", ["nobody at all", "<script>", "x" * 5000, "%", "_", "a\x00b"])
+    def test_a_name_that_matches_nobody_says_so(self, client, rated_claim, typed):
+        response = client.get("/speakers/", {"q": typed})
+
+        assert response.status_code == 200
+        assert "No speaker’s name matches" in response.text
+        assert "<script>" not in response.text.split("<main", 1)[1]
+
     def test_page_shows_the_speaker_and_scorecard(self, client, rated_claim, lavrov):
         for status in [Status.TRUE, Status.FALSE, Status.FALSE]:
             factories.make_claim(speaker=lavrov, status=status)
