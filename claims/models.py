@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connections, models, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -467,6 +467,11 @@ class PublishedTallyQuerySet(models.QuerySet):
     # a speaker or topic known only from drafts stays unpublished too.
     def speakers(self):
         return Speaker.objects.filter(pk__in=self._ids(TallyKind.SPEAKER))
+
+    def count_of_outer(self, kind):
+        """An annotation: the published claims of the outer speaker, outlet or topic."""
+        tally = self.filter(kind=kind, key=Cast(OuterRef("pk"), models.CharField()))
+        return Subquery(tally.values("count")[:1])
 
     def most_claimed(self, kind, limit):
         """The ids of the `limit` speakers, outlets or topics with the most published claims."""

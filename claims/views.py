@@ -26,8 +26,8 @@ from claims.filters import (
     filled_query,
     query_without_page,
 )
-from claims.models import Claim, PublishedTally, Stance, Status, StatusChange
-from sources.models import Article, Speaker
+from claims.models import Claim, PublishedTally, Stance, Status, StatusChange, TallyKind
+from sources.models import Article
 from sources.text import mark_passages
 
 RESULTS_PARTIAL = "claims/tracker.html#results"
@@ -272,8 +272,9 @@ def claim_detail(request, slug):
 @require_safe
 @shared_page
 def speaker_list(request):
-    speakers = Speaker.objects.annotate(published_claims=published_claim_count("speaker")).filter(
-        published_claims__gt=0
+    # Counted from the tallies: counting every speaker's claims grew with the archive.
+    speakers = PublishedTally.objects.speakers().annotate(
+        published_claims=PublishedTally.objects.count_of_outer(TallyKind.SPEAKER)
     )
     # The tracker's speaker menu lists only the most claimed: the others are found here.
     # PostgreSQL refuses NUL characters in any text it is sent.
