@@ -193,9 +193,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The site is written in British English only. Without translations, every URL
+# reversed and every date formatted skips looking up the active language, which
+# cost the tracker two milliseconds a page; formats still follow LANGUAGE_CODE.
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
-USE_I18N = True
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
