@@ -19,6 +19,12 @@ def statements(response):
     return re.findall(r'class="claim-card__statement"><a href="[^"]+">([^<]+)</a>', response.text)
 
 
+def checked_statuses(response):
+    """The values of the status checkboxes that are ticked."""
+    boxes = re.findall(r'<input [^>]*name="status"[^>]*>', response.text)
+    return {re.search(r'value="([^"]+)"', box)[1] for box in boxes if " checked" in box}
+
+
 @pytest.fixture
 def newsroom():
     """Two speakers, two outlets, two topics and claims spread across them."""
@@ -100,9 +106,9 @@ def test_filters_by_several_statuses_at_once(client, newsroom):
         "The summit agenda includes ransomware",
         "Russia proposed cybersecurity talks years ago",
     }
-    # The checkboxes keep the choice.
-    assert 'value="true" id="id_status_2" checked' in response.text
-    assert 'value="mostly_true" id="id_status_3" checked' in response.text
+    # The checkboxes keep the choice, each labelled with its status.
+    assert checked_statuses(response) == {"true", "mostly_true"}
+    assert '<label for="id_status_2"><input id="id_status_2"' in response.text
 
 
 def test_filters_by_speaker(client, newsroom):
@@ -411,6 +417,9 @@ class TestHtmx:
         ) in response.text
         assert 'aria-invalid="true" aria-describedby="id_date_from_error"' in response.text
         assert '<fieldset class="filter-field filter-field--status has-errors"' in response.text
+        status_boxes = re.findall(r'<input [^>]*name="status"[^>]*>', response.text)
+        assert len(status_boxes) == len(Status)
+        assert all('aria-invalid="true"' in box for box in status_boxes)
 
     def test_full_page_has_no_out_of_band_fragments(self, client, claim):
         assert "data-hx-swap-oob" not in client.get("/").text
