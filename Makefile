@@ -49,7 +49,22 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
-test: lint $(CHROMIUM)
+# The pages are checked with the current Nu HTML Checker (the W3C validator), from
+# the npm registry into the virtual environment; it runs on Debian's Java.
+VNU_VERSION := 26.9.27
+VNU_JAR := $(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+JAVA := /usr/bin/java
+
+$(JAVA):
+	@echo "Installing Debian's Java for the HTML validator"
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+
+$(VNU_JAR): $(INSTALLED)
+	npm install --silent --no-save --no-package-lock --no-audit --no-fund \
+		--prefix $(VENV)/vnu vnu-jar@$(VNU_VERSION)
+
+test: lint $(CHROMIUM) $(JAVA) $(VNU_JAR)
 	$(BIN)/pytest
 
 # The throughput part of the benchmark loads a local gunicorn with Debian's wrk.

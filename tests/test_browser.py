@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from claims.models import Stance, Status
@@ -141,6 +142,24 @@ def console_errors(page):
     )
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
+
+
+# The rules of WCAG 2.2 at levels A and AA, and axe's own best practices.
+AXE_RULES = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    }
+}
+
+
+def accessibility_violations(page):
+    """What axe-core finds wrong with the page as it stands: [(rule, elements)]."""
+    results = Axe().run(page, options=AXE_RULES)
+    return [
+        (violation["id"], [node["target"] for node in violation["nodes"]])
+        for violation in results.response["violations"]
+    ]
 
 
 def screenshots(page, name):
@@ -461,3 +480,40 @@ def test_every_page_type_fits_narrow_and_wide_screens(
     screenshots(page, "claim-narrow")
     # Only the expected 404 response is logged.
     assert [error for error in console_errors if "404" not in error] == []
+
+
+@pytest.mark.parametrize("viewport", [WIDE, NARROW], ids=["wide", "narrow"])
+def test_axe_finds_nothing_wrong_on_any_page(page, live_server, newsroom, viewport):
+    page.set_viewport_size(viewport)
+    featured = newsroom["featured"]
+    urls = [
+        "/",
+        "/?date_from=2021-13-45&status=bogus",
+        "/?q=nothing+matches+this",
+        featured.get_absolute_url(),
+        featured.speaker.get_absolute_url(),
+        featured.article.get_absolute_url(),
+        featured.topics.first().get_absolute_url(),
+        "/speakers/",
+        "/articles/",
+        "/methodology/",
+        "/corrections/",
+        "/no-such-page/",
+    ]
+    for url in urls:
+        page.goto(live_server.url + url)
+        assert accessibility_violations(page) == [], url
+
+    # And after htmx has swapped new results in.
+    page.goto(live_server.url + "/")
+    page.get_by_label("True", exact=True).check()
+    page.wait_for_url(re.compile(r"status=true"))
+    expect(results_heading(page)).to_have_text("2 claims")
+    assert accessibility_violations(page) == []
+
+
+def test_axe_reports_what_it_finds(page, live_server, newsroom):
+    """The check above would fail on a page with a problem axe knows."""
+    page.goto(live_server.url + "/")
+    page.evaluate("document.querySelector('main').append(document.createElement('img'))")
+    assert "image-alt" in {rule for rule, _ in accessibility_violations(page)}

@@ -1,8 +1,12 @@
 """The public pages besides the tracker: claims, speakers, articles, topics and the trust pages."""
 
 import datetime
+import json
 import re
+import shutil
+import subprocess
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -149,6 +153,56 @@ def test_every_page_has_a_title_of_its_own(client, rated_claim):
     assert len(set(titles)) == len(ALL_PAGES), titles
     assert all(title.endswith(" · Claimtrack") for title in titles)
     assert "Most cyberattacks on Russia come from the US · Claimtrack" in titles
+
+
+# The Nu HTML Checker that `make test` installs (see the Makefile).
+VNU_JAR = (
+    Path(__file__).resolve().parent.parent / ".venv/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
+)
+# Pages in states that the ones above do not show: form errors, no results, a
+# page number past the end, a search of the speakers, and a missing page.
+UNUSUAL_PAGES = [
+    "/?date_from=2021-13-45&status=bogus&speaker=999999",
+    "/?q=nothing+matches+this",
+    "/?status=false&page=99",
+    "/speakers/?q=nobody",
+    "/no-such-page/",
+]
+
+
+def nu_checker_messages(documents, folder):
+    """The Nu HTML Checker's errors and warnings about `documents` ({name: HTML bytes})."""
+    java = shutil.which("java")
+    assert java and VNU_JAR.exists(), "`make test` installs Java and the Nu HTML Checker"
+    for name, html in documents.items():
+        (folder / f"{name}.html").write_bytes(html)
+    checked = subprocess.run(
+        [java, "-jar", VNU_JAR, "--format", "json", "--stdout", "--exit-zero-always", folder],
+        capture_output=True,
+        check=True,
+    )
+    return [
+        f"{Path(message.get('url', '')).name}:{message.get('lastLine')}: {message['message']}"
+        for message in json.loads(checked.stdout)["messages"]
+    ]
+
+
+def test_every_page_is_valid_html(client, rated_claim, tmp_path):
+    documents = {}
+    for number, url in enumerate([page_url(name, rated_claim) for name in ALL_PAGES]):
+        response = client.get(url)
+        assert response.status_code == 200
+        documents[f"page-{number}"] = response.content
+    for number, url in enumerate(UNUSUAL_PAGES):
+        documents[f"unusual-{number}"] = client.get(url).content
+
+    assert nu_checker_messages(documents, tmp_path) == []
+
+
+def test_the_html_check_finds_mistakes(tmp_path):
+    """The check above would fail on a page the checker does not accept."""
+    page = b"<!doctype html><html lang=en><title>A</title><p><div>Unclosed</p></html>"
+    assert nu_checker_messages({"broken": page}, tmp_path)
 
 
 class TestClaimPage:
