@@ -4,19 +4,13 @@ The query parameters (status, speaker, outlet, topic, date_from, date_to, q,
 ordering) are a public interface: shared URLs and feed subscriptions use them.
 """
 
-import datetime
-import html
-
 import django_filters
 from django import forms
-from django.forms.utils import flatatt
-from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from claims.models import Claim, PublishedTally, Status, TallyKind, Topic
+from claims.widgets import Menu, NameSelect, NativeDateInput, SearchInput, StatusCheckboxes
 from sources.models import Outlet, Speaker
 
 SEARCH_MAX_LENGTH = 200
@@ -28,115 +22,6 @@ ORDERINGS = {
     # PostgreSQL ranks the matches of a search; without a search this is newest first.
     "relevance": ("Best match (searches)", None),
 }
-
-
-class NativeDateInput(forms.DateInput):
-    """<input type="date">, which can only hold a real date: anything else is shown empty."""
-
-    input_type = "date"
-
-    def format_value(self, value):
-        value = super().format_value(value)
-        try:
-            datetime.date.fromisoformat(value or "")
-        except ValueError:
-            return None
-        return value
-
-
-class NameSelect(forms.Select):
-    """A menu of model objects by name, written out in Python from (id, name) rows.
-
-    The speaker menu of a large archive holds thousands of names: Django's widget
-    templates, and a model object built for every option, took longer than the
-    rest of the page.
-
-    With `most_claimed` (a TallyKind), the menu offers only the `menu_size` with the
-    most published claims, and the one chosen: a menu of thousands of names helps
-    nobody and made every page grow with the archive. A hint under it says where
-    to find the others (`others_url`, a URL name); any id is still accepted.
-    """
-
-    def __init__(self, attrs=None, *, most_claimed=None, menu_size=100, others_url=None):
-        super().__init__(attrs)
-        self.most_claimed = most_claimed
-        self.menu_size = menu_size
-        self.others_url = others_url
-
-    def render(self, name, value, attrs=None, renderer=None):
-        field = self.choices.field
-        selected = {str(chosen) for chosen in self.format_value(value)}
-        menu = self.choices.queryset
-        shortened = False
-        if self.most_claimed:
-            # One more than shown, to tell whether any were left out.
-            top = list(PublishedTally.objects.most_claimed(self.most_claimed, self.menu_size + 1))
-            shortened = len(top) > self.menu_size
-            # Only ids a database can hold: a larger number is no speaker's, and the
-            # field says so.
-            chosen_ids = [
-                int(chosen)
-                for chosen in selected
-                if chosen.isascii() and chosen.isdigit() and int(chosen) < 2**63
-            ]
-            menu = menu.filter(pk__in=top[: self.menu_size] + chosen_ids)
-        rows = menu.order_by("name").values_list("pk", "name")
-        if field.empty_label is not None:
-            rows = [("", field.empty_label), *rows]
-        options = []
-        for option_value, label in rows:
-            option_value = str(option_value)
-            chosen = " selected" if option_value in selected else ""
-            options.append(
-                f'<option value="{html.escape(option_value)}"{chosen}>{html.escape(label)}</option>'
-            )
-        final_attrs = self.build_attrs(self.attrs, attrs) | {"name": name}
-        hint = ""
-        if shortened:
-            hint_id = f"{final_attrs.get('id', name)}_hint"
-            final_attrs["aria-describedby"] = hint_id
-            hint = format_html(
-                '<p id="{}" class="filter-field__hint">Only the {} with the most claims are '
-                'listed: <a href="{}">find any other</a>.</p>',
-                hint_id,
-                self.menu_size,
-                reverse(self.others_url),
-            )
-        return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>{hint}")
-
-
-class StatusCheckboxes(forms.CheckboxSelectMultiple):
-    """The status checkboxes, each with its colour swatch, written out in Python.
-
-    Django renders every checkbox with a template of its own: nine of them took
-    longer than the tracker's query for its page of claims.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        base_id = final_attrs.pop("id", None)
-        checked = {str(chosen) for chosen in self.format_value(value)}
-        items = []
-        for index, (option_value, label) in enumerate(self.choices):
-            option_attrs = {
-                "type": "checkbox",
-                "name": name,
-                "value": option_value,
-                "id": self.id_for_label(base_id, index) if base_id else None,
-                **final_attrs,
-                "checked": str(option_value) in checked,
-            }
-            items.append(
-                format_html(
-                    '<li><label{}><input{}> <span class="swatch swatch--{}" aria-hidden="true">'
-                    "</span>{}</label></li>",
-                    flatatt({"for": option_attrs.get("id")}),
-                    flatatt(option_attrs),
-                    option_value,
-                    label,
-                )
-            )
-        return format_html('<ul class="status-choices">\n{}\n</ul>', mark_safe("\n".join(items)))
 
 
 def filled_query(request, *, without=()):
@@ -170,7 +55,7 @@ class ClaimFilter(django_filters.FilterSet):
         label="Search",
         method="filter_search",
         max_length=SEARCH_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Claim or quote words"}),
+        widget=SearchInput(attrs={"placeholder": "Claim or quote words"}),
     )
     # A claim has one status and each topic once: no filter here can repeat a row,
     # and DISTINCT would only slow the counts down.
@@ -215,6 +100,7 @@ class ClaimFilter(django_filters.FilterSet):
         choices=[(key, label) for key, (label, _) in ORDERINGS.items()],
         method="order_by",
         empty_label=None,
+        widget=Menu,
     )
 
     class Meta:

@@ -95,21 +95,6 @@ class Topic(models.Model):
         return reverse("claims:topic", kwargs={"slug": self.slug})
 
 
-# What ClaimQuerySet.for_cards() fetches; the relations named are those it follows.
-CARD_FIELDS = [
-    "slug",
-    "statement",
-    "status",
-    "stated_on",
-    "speaker",
-    "speaker__name",
-    "speaker__slug",
-    "article",
-    "article__outlet",
-    "article__outlet__name",
-]
-
-
 class ClaimQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -174,23 +159,6 @@ class ClaimQuerySet(models.QuerySet):
             self.select_related("speaker", "article__outlet")
             .defer("search_text", "article__raw_text", "article__text")
             .prefetch_related("topics")
-        )
-
-    def for_cards(self):
-        """What a claim card in a list shows (the tracker's claim_card partial), and no more.
-
-        Most of a list's cost is building objects: the columns a card does not show
-        stay in the database, and each claim's topics come as a plain list
-        (`card_topics`) rather than through a manager made for every claim.
-        """
-        return (
-            self.select_related("speaker", "article__outlet")
-            .only(*CARD_FIELDS)
-            .prefetch_related(
-                Prefetch(
-                    "topics", queryset=Topic.objects.only("name", "slug"), to_attr="card_topics"
-                )
-            )
         )
 
     def with_details(self):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
 from claims.caching import cached, shared_page
+from claims.cards import claim_cards
 from claims.claimreview import claim_review
 from claims.filters import (
     SEARCH_MAX_LENGTH,
@@ -132,7 +133,7 @@ def claim_results(request, claims, *, title, fixed_filters=None):
     the feed and CSV links for the search put them back.
     """
     fixed_filters = fixed_filters or {}
-    filterset = ClaimFilter(request.GET, queryset=claims.for_cards())
+    filterset = ClaimFilter(request.GET, queryset=claims)
     for name in fixed_filters:
         del filterset.filters[name]
     results = filterset.results
@@ -149,7 +150,7 @@ def claim_results(request, claims, *, title, fixed_filters=None):
     context = paginated(request, results, count=total)
     page = context["page_obj"]
     page.object_list = cached(
-        request, "claims-page", (*search_key, page.number), lambda: list(page.object_list)
+        request, "claims-page", (*search_key, page.number), lambda: claim_cards(page.object_list)
     )
     description = "filters to correct" if filterset.errors else filterset.description
     results_title = f"{title}: {description}" if description else title
@@ -253,9 +254,7 @@ def claim_detail(request, slug):
         request,
         "related-claims",
         claim.pk,
-        lambda: list(
-            Claim.objects.published().related_to(claim).for_cards()[:RELATED_CLAIMS_SHOWN]
-        ),
+        lambda: claim_cards(Claim.objects.published().related_to(claim)[:RELATED_CLAIMS_SHOWN]),
     )
     context = {
         "claim": claim,

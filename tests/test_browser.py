@@ -162,12 +162,25 @@ def accessibility_violations(page):
     ]
 
 
+def evaluate_until(page, expression, *, timeout_ms=5000, interval_ms=50):
+    """Wait until `expression` is true in the page.
+
+    Not page.wait_for_function: it polls through eval(), which the site's CSP refuses
+    whenever the expression is not true at the first try.
+    """
+    for _ in range(timeout_ms // interval_ms):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(interval_ms)
+    raise AssertionError(f"Still false after {timeout_ms} ms: {expression}")
+
+
 def screenshots(page, name):
     """The whole page, and its first two screens, which stay legible when the page is long."""
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
     page.screenshot(path=ARTIFACTS / f"{name}-screen-1.png")
     page.mouse.wheel(0, page.viewport_size["height"])
-    page.wait_for_function("window.scrollY > 0 || document.body.scrollHeight <= innerHeight")
+    evaluate_until(page, "window.scrollY > 0 || document.body.scrollHeight <= innerHeight")
     page.screenshot(path=ARTIFACTS / f"{name}-screen-2.png")
 
 

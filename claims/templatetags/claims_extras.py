@@ -5,6 +5,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from claims import widgets
 from claims.models import Status
 
 register = template.Library()
@@ -33,3 +34,20 @@ def status_badge(status):
 def url_host(url):
     """The site a link leads to, shown beside it: an article may be a republication."""
     return urlsplit(url).hostname or url
+
+
+@register.filter
+def filter_field(field):
+    """A filter form's field with its label and error box (claims.widgets)."""
+    return widgets.filter_field(field)
+
+
+@register.filter
+def field_errors(field):
+    return widgets.field_errors(field)
+
+
+@register.filter
+def field_errors_out_of_band(field):
+    """The error box, for htmx to put in place of the one in the form it leaves alone."""
+    return widgets.field_errors(field, out_of_band=True)

@@ -1,0 +1,86 @@
+"""Claim cards (claims.cards): what a list of claims shows of each, written out in Python."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse, set_script_prefix
+
+from claims.cards import claim_cards, slug_url
+from claims.models import Claim, Status
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def claim():
+    return factories.make_claim(
+        statement="Most hacking attacks on Russia come from the US",
+        speaker=factories.make_speaker(name="Sergey Lavrov"),
+        article=factories.make_article(outlet=factories.make_outlet(name="TASS")),
+        status=Status.FALSE,
+        stated_on=datetime.date(2021, 5, 1),
+        topics=[factories.make_topic(name="Diplomacy"), factories.make_topic(name="Cyber")],
+    )
+
+
+def test_a_card_shows_and_links_what_a_reader_needs(claim):
+    [card] = claim_cards(Claim.objects.filter(pk=claim.pk))
+    html = card.html
+    assert f'<a href="{claim.get_absolute_url()}">{claim.statement}</a>' in html
+    assert f'<a href="{claim.speaker.get_absolute_url()}">Sergey Lavrov</a>' in html
+    assert "TASS" in html
+    assert '<span class="badge badge--false">False</span>' in html
+    assert '<time datetime="2021-05-01">1 May 2021</time>' in html
+    # Topics by name, each linked to its page.
+    topics = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', html)
+    assert topics == [(topic.get_absolute_url(), topic.name) for topic in claim.topics.all()]
+    assert [name for _, name in topics] == ["Cyber", "Diplomacy"]
+
+
+def test_a_card_without_topics_has_no_empty_list(claim):
+    claim.topics.clear()
+    [card] = claim_cards(Claim.objects.filter(pk=claim.pk))
+    assert "topic-list" not in card.html
+
+
+def test_a_card_escapes_every_text(claim):
+    claim.statement = '<script>alert("statement")</script> & more'
+    claim.save()
+    claim.speaker.name = "<b>Speaker</b>"
+    claim.speaker.save()
+    [card] = claim_cards(Claim.objects.filter(pk=claim.pk))
+    assert "<script>" not in card.html and "<b>" not in card.html
+    assert "&lt;script&gt;alert(&quot;statement&quot;)&lt;/script&gt; &amp; more" in card.html
+    assert "&lt;b&gt;Speaker&lt;/b&gt;" in card.html
+
+
+def test_cards_cost_two_queries_however_many(claim):
+    for _ in range(10):
+        factories.make_claim(topics=[factories.make_topic()])
+    with CaptureQueriesContext(connection) as queries:
+        cards = claim_cards(Claim.objects.order_by("-stated_on", "-pk"))
+    assert len(cards) == 11
+    assert len(queries) == 2
+    with CaptureQueriesContext(connection) as queries:
+        assert claim_cards(Claim.objects.none()) == []
+    assert len(queries) <= 1
+
+
+@pytest.mark.parametrize("name", ["claims:claim", "claims:speaker", "claims:topic"])
+def test_links_are_those_reverse_gives(name):
+    assert slug_url(name, "some-slug-2") == reverse(name, kwargs={"slug": "some-slug-2"})
+
+
+def test_links_follow_the_sites_script_prefix():
+    # A site served under a path (SCRIPT_NAME) links below it.
+    set_script_prefix("/newsroom/")
+    try:
+        assert slug_url("claims:claim", "a-claim") == "/newsroom/claims/a-claim/"
+        assert reverse("claims:claim", kwargs={"slug": "a-claim"}) == "/newsroom/claims/a-claim/"
+    finally:
+        set_script_prefix("/")
+    assert slug_url("claims:claim", "a-claim") == "/claims/a-claim/"
