@@ -7,13 +7,14 @@ ordering) are a public interface: shared URLs and feed subscriptions use them.
 import django_filters
 from django import forms
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 
-from claims.models import Claim, PublishedTally, Status, TallyKind, Topic
+from claims.models import Claim, PublishedTally, Status, TallyKind
 from claims.widgets import Menu, NameSelect, NativeDateInput, SearchInput, StatusCheckboxes
-from sources.models import Outlet, Speaker
 
 SEARCH_MAX_LENGTH = 200
+SPEAKER_MENU_SIZE = 100
 
 ORDERINGS = {
     "newest": ("Newest stated first", ["-stated_on", "-pk"]),
@@ -64,23 +65,24 @@ class ClaimFilter(django_filters.FilterSet):
     )
     speaker = django_filters.ModelChoiceFilter(
         label="Speaker",
-        queryset=Speaker.objects.all(),
+        # Who and what published claims involve, read from the tallies.
+        queryset=PublishedTally.objects.speakers(),
         empty_label="Any speaker",
-        widget=NameSelect(most_claimed=TallyKind.SPEAKER, others_url="claims:speakers"),
+        widget=NameSelect(kind=TallyKind.SPEAKER, others_url="claims:speakers"),
     )
     outlet = django_filters.ModelChoiceFilter(
         label="Outlet",
         field_name="article__outlet",
-        queryset=Outlet.objects.all(),
+        queryset=PublishedTally.objects.outlets(),
         empty_label="Any outlet",
-        widget=NameSelect,
+        widget=NameSelect(kind=TallyKind.OUTLET),
     )
     topic = django_filters.ModelChoiceFilter(
         label="Topic",
         field_name="topics",
-        queryset=Topic.objects.all(),
+        queryset=PublishedTally.objects.topics(),
         empty_label="Any topic",
-        widget=NameSelect,
+        widget=NameSelect(kind=TallyKind.TOPIC),
         distinct=False,
     )
     date_from = django_filters.DateFilter(
@@ -116,12 +118,29 @@ class ClaimFilter(django_filters.FilterSet):
             return queryset.by_relevance()
         return queryset.order_by(*ORDERINGS[value][1])
 
+    # django-filter builds a form class, and all its fields, for every FilterSet: the
+    # same each time, and a third of the tracker's time. Built once per set of filters
+    # (a speaker's page leaves out the speaker filter).
+    _form_classes = {}
+
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        # Read from the tallies rather than from every published claim.
-        self.filters["speaker"].queryset = PublishedTally.objects.speakers()
-        self.filters["outlet"].queryset = PublishedTally.objects.outlets()
-        self.filters["topic"].queryset = PublishedTally.objects.topics()
+        self.menus = FilterMenus()
+
+    def get_form_class(self):
+        key = (type(self), tuple(self.filters))
+        if key not in self._form_classes:
+            self._form_classes[key] = super().get_form_class()
+        return self._form_classes[key]
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for field in form.fields.values():
+                if isinstance(field.widget, NameSelect):
+                    field.widget.menus = self.menus
+        return self._form
 
     @property
     def description(self):
@@ -172,6 +191,43 @@ class ClaimFilter(django_filters.FilterSet):
         return self.qs if self.is_valid() else self.queryset.none()
 
 
+class FilterMenus:
+    """What the filter form's menus offer, and the counts by status, read when first needed.
+
+    One query reads them all from the published tallies (PublishedTally.objects.for_menus).
+    The speaker menu offers the SPEAKER_MENU_SIZE speakers with the most claims, and the
+    one chosen: a menu of thousands of names helps nobody and made every page grow with
+    the archive.
+    """
+
+    @cached_property
+    def _tallies(self):
+        # One more speaker than shown, to tell whether any were left out.
+        return PublishedTally.objects.for_menus(SPEAKER_MENU_SIZE + 1)
+
+    def status_counts(self):
+        """[(Status, count)] of all published claims, zeros included."""
+        counts = {key: count for key, _, count in self._tallies[TallyKind.STATUS]}
+        return [(status, counts.get(status.value, 0)) for status in Status]
+
+    def options(self, kind, chosen_ids):
+        """([(id, name)] by name, shortened_to): the menu of a speaker, outlet or topic filter.
+
+        `shortened_to` is the number of most claimed speakers listed when others were
+        left out, else None; `chosen_ids` are offered all the same.
+        """
+        rows = [(int(key), name) for key, name, _ in self._tallies[kind]]
+        shortened_to = None
+        if kind == TallyKind.SPEAKER and len(rows) > SPEAKER_MENU_SIZE:
+            shortened_to = SPEAKER_MENU_SIZE
+            rows = rows[:SPEAKER_MENU_SIZE]
+        if missing := set(chosen_ids) - {pk for pk, _ in rows}:
+            rows += (
+                PublishedTally.objects.named(kind).filter(pk__in=missing).values_list("pk", "name")
+            )
+        return sorted(rows, key=lambda row: (row[1].casefold(), row[1], row[0])), shortened_to
+
+
 def count_by_status(filterset, *, narrowed_by_page):
     """[(Status, count)] of a ClaimFilter's results over the published claims.
 
@@ -183,5 +239,5 @@ def count_by_status(filterset, *, narrowed_by_page):
         return filterset.results.status_counts()
     return [
         (status, count if not statuses or status in statuses else 0)
-        for status, count in PublishedTally.objects.status_counts()
+        for status, count in filterset.menus.status_counts()
     ]

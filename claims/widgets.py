@@ -15,8 +15,6 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
-from claims.models import PublishedTally
-
 # Error messages are ours, but may quote what a visitor typed.
 ERROR_SHOWN_CHARACTERS = 200
 # The largest id a database column holds: a larger number is no object's.
@@ -97,44 +95,34 @@ class Menu(forms.Select):
 
 
 class NameSelect(forms.Select):
-    """A menu of model objects by name, written from (id, name) rows.
+    """A menu of speakers, outlets or topics (by `kind`, a TallyKind) by name.
 
-    The speaker menu of a large archive holds thousands of names: a model object
-    built for every option took longer than the rest of the page.
-
-    With `most_claimed` (a TallyKind), the menu offers only the `menu_size` with the
-    most published claims, and the one chosen: a menu of thousands of names helps
-    nobody and made every page grow with the archive. A hint under it says where
-    to find the others (`others_url`, a URL name); any id is still accepted.
+    Its options come from the filter form's menus (claims.filters.FilterMenus), which
+    read all the form's menus at once. When speakers were left out of the menu, a hint
+    under it says where to find them (`others_url`, a URL name); any id is still accepted.
     """
 
-    def __init__(self, attrs=None, *, most_claimed=None, menu_size=100, others_url=None):
+    menus = None  # Set for each form by the ClaimFilter.
+
+    def __init__(self, attrs=None, *, kind, others_url=None):
         super().__init__(attrs)
-        self.most_claimed = most_claimed
-        self.menu_size = menu_size
+        self.kind = kind
         self.others_url = others_url
 
     def render(self, name, value, attrs=None, renderer=None):
-        field = self.choices.field
         selected = {str(chosen) for chosen in self.format_value(value)}
-        menu = self.choices.queryset
-        shortened = False
-        if self.most_claimed:
-            # One more than shown, to tell whether any were left out.
-            top = list(PublishedTally.objects.most_claimed(self.most_claimed, self.menu_size + 1))
-            shortened = len(top) > self.menu_size
-            chosen_ids = [pk for chosen in selected if (pk := database_id(chosen))]
-            menu = menu.filter(pk__in=top[: self.menu_size] + chosen_ids)
-        rows = menu.order_by("name").values_list("pk", "name")
-        if field.empty_label is not None:
-            rows = [("", field.empty_label), *rows]
+        chosen_ids = [pk for chosen in selected if (pk := database_id(chosen))]
+        rows, shortened_to = self.menus.options(self.kind, chosen_ids)
+        empty_label = self.choices.field.empty_label
+        if empty_label is not None:
+            rows = [("", empty_label), *rows]
         final_attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
         hint = ""
-        if shortened:
+        if shortened_to:
             hint_id = f"{final_attrs.get('id', name)}_hint"
             final_attrs["aria-describedby"] = hint_id
             hint = (
-                f'<p id="{escape(hint_id)}" class="filter-field__hint">Only the {self.menu_size}'
+                f'<p id="{escape(hint_id)}" class="filter-field__hint">Only the {shortened_to}'
                 f' with the most claims are listed: <a href="{escape(reverse(self.others_url))}">'
                 f"find any other</a>.</p>"
             )

@@ -3,7 +3,7 @@
 import pytest
 from django.db.models import Count
 
-from claims.models import TALLIED_BY, Claim, PublishedTally, Status
+from claims.models import TALLIED_BY, Claim, PublishedTally, Status, TallyKind
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +107,25 @@ def test_the_tracker_counts_from_the_tallies_match_counting(client, world):
         query["q"] = "cyberattacks"  # any other filter counts the claims themselves
         counted = client.get("/", query).context["status_counts"]
         assert from_tallies == counted
+
+
+def test_the_menus_are_read_from_the_tallies_in_one_query(world, django_assert_num_queries):
+    claims, topics = world
+    busiest = claims[0].speaker
+    for _ in range(2):
+        factories.make_claim(speaker=busiest)
+    with django_assert_num_queries(1):
+        menus = PublishedTally.objects.for_menus(speakers_limit=2)
+    assert {key: count for key, _, count in menus[TallyKind.STATUS]} == {"false": 5}
+    # The most claimed speakers first, as many as asked for.
+    speakers = menus[TallyKind.SPEAKER]
+    assert len(speakers) == 2
+    assert speakers[0] == (str(busiest.pk), busiest.name, 3)
+    published = Claim.objects.published()
+    assert {int(key) for key, _, _ in menus[TallyKind.OUTLET]} == set(
+        published.values_list("article__outlet", flat=True)
+    )
+    # A topic of drafts only is no menu's.
+    assert {(int(key), name) for key, name, _ in menus[TallyKind.TOPIC]} == {
+        (topic.pk, topic.name) for topic in topics[:2]
+    }
