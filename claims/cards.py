@@ -8,16 +8,12 @@ each is a plain row written out by one f-string (ClaimCard.html), every text in 
 import functools
 from dataclasses import dataclass
 from html import escape
-from urllib.parse import quote
 
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
 
+from claims.links import slug_url
 from claims.models import Claim, Status
 
-# A slug no real one can be, reversed in its place to learn where slugs go in a URL.
-_SLUG_MARK = "claimtrack-slug-mark"
 _MONTHS = [
     "January",
     "February",
@@ -45,25 +41,8 @@ _CARD_COLUMNS = (
 
 
 @functools.cache
-def _slug_url_parts(script_prefix, urlconf, name):
-    before, after = reverse(name, kwargs={"slug": _SLUG_MARK}, urlconf=urlconf).split(_SLUG_MARK)
-    return before, after
-
-
-def slug_url(name, slug):
-    """reverse(name, kwargs={"slug": slug}), with the URL pattern looked up once per process.
-
-    A card links to its claim, speaker and topics: reverse() for each was a
-    fifth of the time a page of cards took.
-    """
-    before, after = _slug_url_parts(
-        get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, name
-    )
-    return f"{before}{quote(slug)}{after}"
-
-
-@functools.cache
-def _status_badge(status):
+def status_badge(status):
+    """A verdict's badge: its words as well as its colour. `status` is a Status or its value."""
     status = Status(status)
     return f'<span class="badge badge--{status.value}">{escape(status.label)}</span>'
 
@@ -99,7 +78,7 @@ class ClaimCard:
             f'<article class="claim-card">\n'
             f'  <h3 class="claim-card__statement"><a href="{self.get_absolute_url()}">'
             f"{escape(self.statement)}</a></h3>\n"
-            f'  <p class="claim-card__status">{_status_badge(self.status)}</p>\n'
+            f'  <p class="claim-card__status">{status_badge(self.status)}</p>\n'
             f'  <p class="claim-card__meta">\n'
             f'    <a href="{slug_url("claims:speaker", self.speaker_slug)}">'
             f"{escape(self.speaker_name)}</a>\n"

@@ -51,6 +51,15 @@ class ClaimSearchForm(forms.Form):
         return cleaned_data
 
 
+def involved(kind):
+    """The speakers, outlets or topics that published claims involve, read from the tallies.
+
+    Given to django-filter as a function: a queryset would be deep-copied with the
+    filters for every request, and that cost more than the tracker's queries.
+    """
+    return lambda request: PublishedTally.objects.named(kind)
+
+
 class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
@@ -65,22 +74,21 @@ class ClaimFilter(django_filters.FilterSet):
     )
     speaker = django_filters.ModelChoiceFilter(
         label="Speaker",
-        # Who and what published claims involve, read from the tallies.
-        queryset=PublishedTally.objects.speakers(),
+        queryset=involved(TallyKind.SPEAKER),
         empty_label="Any speaker",
         widget=NameSelect(kind=TallyKind.SPEAKER, others_url="claims:speakers"),
     )
     outlet = django_filters.ModelChoiceFilter(
         label="Outlet",
         field_name="article__outlet",
-        queryset=PublishedTally.objects.outlets(),
+        queryset=involved(TallyKind.OUTLET),
         empty_label="Any outlet",
         widget=NameSelect(kind=TallyKind.OUTLET),
     )
     topic = django_filters.ModelChoiceFilter(
         label="Topic",
         field_name="topics",
-        queryset=PublishedTally.objects.topics(),
+        queryset=involved(TallyKind.TOPIC),
         empty_label="Any topic",
         widget=NameSelect(kind=TallyKind.TOPIC),
         distinct=False,

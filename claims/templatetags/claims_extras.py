@@ -3,10 +3,9 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
-from claims import widgets
-from claims.models import Status
+from claims import cards, links, widgets
 
 register = template.Library()
 
@@ -26,8 +25,26 @@ def json_ld(data):
 @register.filter
 def status_badge(status):
     """A verdict, told by its words as well as its colour. `status` is a Status or its value."""
-    status = Status(status)
-    return format_html('<span class="badge badge--{}">{}</span>', status.value, status.label)
+    return SafeString(cards.status_badge(status))
+
+
+@register.filter
+def status_count_items(status_counts):
+    """The <li> of each (status, count): its badge and number, dimmed when there are none."""
+    items = []
+    for status, count in status_counts:
+        dimmed = "" if count else ' class="is-zero"'
+        items.append(
+            f"<li{dimmed}>{cards.status_badge(status)}"
+            f' <span class="status-counts__number">{count:,}</span></li>'
+        )
+    return SafeString("\n".join(items))
+
+
+@register.filter
+def thousands(number):
+    """1234 as "1,234" (humanize's intcomma does the same through the locale machinery)."""
+    return f"{number:,}"
 
 
 @register.filter
@@ -51,3 +68,9 @@ def field_errors(field):
 def field_errors_out_of_band(field):
     """The error box, for htmx to put in place of the one in the form it leaves alone."""
     return widgets.field_errors(field, out_of_band=True)
+
+
+@register.simple_tag
+def link(name):
+    """{% url name %} for a page whose address has no parameters, reversed once (claims.links)."""
+    return links.fixed_url(name)
