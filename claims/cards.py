@@ -9,10 +9,11 @@ import functools
 from dataclasses import dataclass
 from html import escape
 
+from django.db import connections
 from django.utils.safestring import SafeString
 
 from claims.links import slug_url
-from claims.models import Claim, Status
+from claims.models import Claim, Status, Topic
 
 _MONTHS = [
     "January",
@@ -93,16 +94,28 @@ class ClaimCard:
         )
 
 
+def _topics_query(claim_count):
+    link = Claim.topics.through._meta
+    topic = Topic._meta
+    placeholders = ", ".join(["%s"] * claim_count)
+    return (
+        f"SELECT link.claim_id, topic.name, topic.slug FROM {link.db_table} AS link "
+        f"JOIN {topic.db_table} AS topic ON topic.{topic.pk.column} = link.topic_id "
+        f"WHERE link.claim_id IN ({placeholders}) ORDER BY topic.name"
+    )
+
+
 def claim_cards(claims):
-    """The cards of `claims` (a queryset, filtered, ordered and sliced), in two queries."""
+    """The cards of `claims` (a queryset, filtered, ordered and sliced), in two queries.
+
+    The topics are read with a plain query: the ORM took longer to build it than
+    the database took to answer.
+    """
     rows = list(claims.values_list(*_CARD_COLUMNS))
     topics = {}
     if rows:
-        links = (
-            Claim.topics.through.objects.filter(claim_id__in=[row[0] for row in rows])
-            .order_by("topic__name")
-            .values_list("claim_id", "topic__name", "topic__slug")
-        )
-        for claim_id, name, slug in links:
-            topics.setdefault(claim_id, []).append((name, slug))
+        with connections[claims.db].cursor() as cursor:
+            cursor.execute(_topics_query(len(rows)), [row[0] for row in rows])
+            for claim_id, name, slug in cursor.fetchall():
+                topics.setdefault(claim_id, []).append((name, slug))
     return [ClaimCard(*row, topics=tuple(topics.get(row[0], ()))) for row in rows]

@@ -379,24 +379,32 @@ def test_next_page_link_keeps_the_filters(page, live_server, newsroom):
 def test_back_and_forward_keep_the_form_in_step_with_the_results(page, live_server, newsroom):
     """htmx's snapshots of the page do not hold what was ticked or typed since it loaded."""
     page.goto(live_server.url + "/")
-    steps = [(page.url, [], "", "27 claims")]
+    # (address, statuses ticked, search, heading, the page shown of several or None)
+    steps = [(page.url, [], "", "27 claims", 1)]
 
     page.get_by_label("False", exact=True).check()
     page.wait_for_url(re.compile(r"status=false"))
-    steps.append((page.url, ["false"], "", "16 claims"))
+    steps.append((page.url, ["false"], "", "16 claims", None))
     page.get_by_label("Mostly false", exact=True).check()
     page.wait_for_url(re.compile(r"status=mostly_false"))
-    steps.append((page.url, ["mostly_false", "false"], "", "23 claims"))
+    steps.append((page.url, ["mostly_false", "false"], "", "23 claims", 1))
     page.get_by_role("link", name="Page 2").click()
     page.wait_for_url(re.compile(r"page=2"))
-    steps.append((page.url, ["mostly_false", "false"], "", "23 claims"))
+    steps.append((page.url, ["mostly_false", "false"], "", "23 claims", 2))
     page.get_by_label("Search").fill("number 05")
     page.wait_for_url(re.compile(r"q=number"))
-    steps.append((page.url, ["mostly_false", "false"], "number 05", "1 claim"))
+    steps.append((page.url, ["mostly_false", "false"], "number 05", "1 claim", None))
 
-    def expect_step(url, statuses, search, heading):
+    def expect_step(url, statuses, search, heading, page_shown):
         page.wait_for_url(url)
         expect(results_heading(page)).to_have_text(heading)
+        # Two pages of one search differ only here: each step must have arrived
+        # before the next begins, or a late response would overwrite it.
+        current_page = page.locator('.pagination [aria-current="page"]')
+        if page_shown:
+            expect(current_page).to_have_text(str(page_shown))
+        else:
+            expect(current_page).to_have_count(0)
         expect(page.get_by_label("Search")).to_have_value(search)
         assert sorted(checked_statuses(page)) == sorted(statuses)
 
