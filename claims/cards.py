@@ -14,21 +14,8 @@ from django.utils.safestring import SafeString
 
 from claims.links import slug_url
 from claims.models import Claim, Status, Topic
+from sources.text import MONTH_NAMES
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 _CARD_COLUMNS = (
     "pk",
     "slug",
@@ -88,7 +75,7 @@ class ClaimCard:
             f'    <span class="sep" aria-hidden="true">·</span>\n'
             f'    <span class="visually-hidden">Stated on</span> '
             f'<time datetime="{stated_on.isoformat()}">'
-            f"{stated_on.day} {_MONTHS[stated_on.month - 1]} {stated_on.year}</time>\n"
+            f"{stated_on.day} {MONTH_NAMES[stated_on.month - 1]} {stated_on.year}</time>\n"
             f"  </p>{topics}\n"
             f"</article>"
         )

@@ -24,6 +24,7 @@ from pathlib import Path
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from sources.models import Article, Outlet
+from sources.text import MONTH_NAMES
 
 
 class ArticleImportError(ValueError):
@@ -72,7 +73,7 @@ class ParsedArticle:
         given = [(self.year, date.year), (self.month, date.month), (self.day, date.day)]
         if all(found is None or found == wanted for found, wanted in given):
             return ""
-        month = _MONTH_NAMES[self.month - 1] if self.month else "?"
+        month = MONTH_NAMES[self.month - 1] if self.month else "?"
         day = f" {self.day}" if self.day else ""
         year = f", {self.year}" if self.year else ""
         return f"the text says {month}{day}{year}"
@@ -149,21 +150,7 @@ def _set_of_phrases(text):
     return frozenset(phrase.strip() for phrase in text.split(",") if phrase.strip())
 
 
-_MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_MONTHS = {name.casefold(): number for number, name in enumerate(_MONTH_NAMES, start=1)}
+_MONTHS = {name.casefold(): number for number, name in enumerate(MONTH_NAMES, start=1)}
 _MONTHS |= {name[:3]: number for name, number in _MONTHS.items()} | {"sept": 9}
 # Agencies print months in capitals too ("JUN 3, 20:15").
 _MONTH = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"

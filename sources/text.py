@@ -11,6 +11,22 @@ from dataclasses import dataclass
 
 from django.utils.text import slugify
 
+# Dates are written in English on the site, as the agencies we import write them.
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
 _DOUBLE_QUOTES = '"“”„«»'
 _SINGLE_QUOTES = "'‘’‚"
 _DOUBLE_QUOTE_CLASS = "[" + re.escape(_DOUBLE_QUOTES) + "]"
