@@ -74,6 +74,10 @@ class NativeDateInput(WrittenInput, forms.DateInput):
 
     input_type = "date"
 
+    def __init__(self, attrs=None, format=None):
+        # The only format a date input reads, whatever the site's locale.
+        super().__init__(attrs, format=format or "%Y-%m-%d")
+
     def format_value(self, value):
         value = super().format_value(value)
         try:
