@@ -65,7 +65,7 @@ def claim_list(request):
         return bad_request(errors)
 
     def page_of_claims():
-        total = sum(count for _, count in count_by_status(filterset, narrowed_by_page=False))
+        total = sum(count for _, count in count_by_status(filterset))
         paginator = Paginator(filterset.results.with_details(), min(page_size, MAX_PAGE_SIZE))
         paginator.count = total  # a cached_property: the tallies may have told it already
         if page_number > paginator.num_pages:

@@ -236,16 +236,18 @@ class FilterMenus:
         return sorted(rows, key=lambda row: (row[1].casefold(), row[1], row[0])), shortened_to
 
 
-def count_by_status(filterset, *, narrowed_by_page):
-    """[(Status, count)] of a ClaimFilter's results over the published claims.
+def count_by_status(filterset, *, counts_before_filtering=None):
+    """[(Status, count)] of a ClaimFilter's results.
 
-    Read from the tallies when only statuses are chosen, and the page itself
-    (a speaker's, say) has not narrowed the claims before the filter saw them.
+    When only statuses are chosen, they are the counts of the claims before the
+    filter saw them, for the statuses chosen: `counts_before_filtering()` gives
+    those (a speaker's scorecard on their page); by default they are the published
+    tallies', for a filter over all published claims. Otherwise the results are counted.
     """
     statuses = filterset.chosen_statuses_only
-    if narrowed_by_page or statuses is None:
+    if statuses is None:
         return filterset.results.status_counts()
+    counts = (counts_before_filtering or filterset.menus.status_counts)()
     return [
-        (status, count if not statuses or status in statuses else 0)
-        for status, count in filterset.menus.status_counts()
+        (status, count if not statuses or status in statuses else 0) for status, count in counts
     ]

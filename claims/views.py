@@ -123,17 +123,24 @@ def export_query(request, fixed_filters):
     return query.urlencode()
 
 
-def claim_results(request, claims, *, title, fixed_filters=None):
+def claim_results(request, claims, *, title, fixed_filters=None, status_counts_of_claims=None):
     """The context of the results partial: `claims` filtered by the query, counted and paginated.
 
     `title` names the page's list ("Claims", a speaker's name); `results_title`
     adds the filters and the page number to it, for the window title.
     `fixed_filters` maps the filters that the page itself has already applied (the
     speaker on a speaker's page) to their values: the form leaves them out, and
-    the feed and CSV links for the search put them back.
+    the feed and CSV links for the search put them back. Such a page passes what
+    it knows of `claims`' counts by status, if anything (`status_counts_of_claims`,
+    a function); all published claims are counted in the tallies.
     """
     fixed_filters = fixed_filters or {}
     filterset = ClaimFilter(request.GET, queryset=claims)
+    if fixed_filters and not status_counts_of_claims:
+        # Counted afresh: the page narrowed the claims, and the tallies count them all.
+        counts_before_filtering = claims.status_counts
+    else:
+        counts_before_filtering = status_counts_of_claims
     for name in fixed_filters:
         del filterset.filters[name]
     results = filterset.results
@@ -143,7 +150,7 @@ def claim_results(request, claims, *, title, fixed_filters=None):
         request,
         "status-counts",
         search_key,
-        lambda: count_by_status(filterset, narrowed_by_page=bool(fixed_filters)),
+        lambda: count_by_status(filterset, counts_before_filtering=counts_before_filtering),
     )
     # Every claim has exactly one status, so the counts add up to the total.
     total = sum(count for _, count in status_counts)
@@ -292,7 +299,11 @@ def speaker_detail(request, slug):
     claims = Claim.objects.published().for_speaker(speaker)
     status_counts = cached(request, "speaker-scorecard", speaker.pk, claims.status_counts)
     context = claim_results(
-        request, claims, title=speaker.name, fixed_filters={"speaker": speaker.pk}
+        request,
+        claims,
+        title=speaker.name,
+        fixed_filters={"speaker": speaker.pk},
+        status_counts_of_claims=lambda: status_counts,
     )
     context |= {
         "speaker": speaker,

@@ -445,6 +445,16 @@ class TestSpeakers:
             factories.make_claim(speaker=lavrov, status=status, topics=[factories.make_topic()])
         assert queries_for(client, lavrov.get_absolute_url()) == before
 
+    def test_the_speakers_claims_are_counted_by_status_once(self, client, rated_claim, lavrov):
+        """The scorecard's counts are also those of the unfiltered list under it."""
+        factories.make_claim(speaker=lavrov, status=Status.TRUE)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(lavrov.get_absolute_url(), {"status": "true"})
+        counting = [query for query in queries if "GROUP BY" in query["sql"]]
+        assert len(counting) == 1
+        assert '<h2 id="results-heading">1 claim</h2>' in response.text
+        assert "2 published claims by Sergey Lavrov" in response.text
+
     def test_a_speaker_with_one_claim_gets_no_filters(self, client, rated_claim, lavrov):
         html = client.get(lavrov.get_absolute_url()).text
 
