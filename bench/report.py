@@ -233,6 +233,21 @@ def throughput_table(throughput):
     return _table(header, rows)
 
 
+def served_against_floor(throughput):
+    """How many of the floor's requests one uncached tracker page costs when served."""
+    by_name = {run["name"]: run for run in throughput["runs"]}
+    tracker, floor = by_name.get("tracker (uncached)"), by_name["floor"]
+    if not tracker:
+        return ""
+    ratio = floor["requests_per_second"] / tracker["requests_per_second"]
+    return (
+        f"Served this way, with the cache off (a server of its own), the tracker answers "
+        f"{tracker['requests_per_second']:.0f} requests/s against the floor's "
+        f"{floor['requests_per_second']:.0f}: a page costs {ratio:.2f} times the floor's. "
+        "The floor target compares Django's own time in-process, without the server's."
+    )
+
+
 def throughput_setup(throughput):
     config = throughput["gunicorn_config"]
     return (
@@ -294,7 +309,12 @@ def document(runs, throughput, *, machine, when, invocation, commands, requests,
         *(["\n".join(f"- {footnote}" for footnote in footnotes)] if footnotes else []),
     ]
     if throughput:
-        sections += ["## Throughput", throughput_setup(throughput), throughput_table(throughput)]
+        sections += [
+            "## Throughput",
+            throughput_setup(throughput),
+            throughput_table(throughput),
+            *filter(None, [served_against_floor(throughput)]),
+        ]
     else:
         sections += ["## Throughput", "Not measured in this run (BENCH_WRK_SECONDS=0)."]
     sections += [
@@ -309,5 +329,6 @@ def document(runs, throughput, *, machine, when, invocation, commands, requests,
     summary = [table, *footnotes]
     if throughput:
         summary += ["", throughput_setup(throughput), throughput_table(throughput)]
+        summary += list(filter(None, [served_against_floor(throughput)]))
     summary += ["", *map(str, targets)]
     return Document(markdown="\n\n".join(sections) + "\n", summary="\n".join(summary))

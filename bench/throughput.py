@@ -170,7 +170,8 @@ def wrk(url, seconds, run_command):
 
 
 def measure_throughput(env, *, workdir, tracker_bytes, claim_path, seconds, run_command, log):
-    """wrk's numbers for the cached tracker, a claim page and a static file as large."""
+    """wrk's numbers for the cached tracker, a claim page and a static file as large; then,
+    from a server with the cache off, the uncached tracker, to compare with the floor."""
     static_root, extra_static = env["BENCH_STATIC_ROOT"], Path(workdir, "extra-static")
     write_static_file(extra_static, tracker_bytes)
     env = env | {"BENCH_EXTRA_STATIC": str(extra_static)}
@@ -183,21 +184,28 @@ def measure_throughput(env, *, workdir, tracker_bytes, claim_path, seconds, run_
         ("floor", FLOOR_PATH),
         ("static file", hashed_static_path(static_root, STATIC_FILE_NAME)),
     ]
-    log(f"starting gunicorn with {WORKERS} workers")
-    with Server(env, Path(workdir, "gunicorn.log"), run_command) as server:
-        server.wait_until_serving(targets[-1][1])
-        runs = []
-        for name, path in targets:
-            body = server.check_page(path)
-            for _ in range(WARMUP_REQUESTS):
-                server.check_page(path)
-            log(f"wrk {seconds} s: {name} {path}")
-            boots_before = server.worker_boots()
-            result = wrk(server.base_url + path, seconds, run_command)
-            # gunicorn replaces a worker after max_requests: each restart pauses its queue.
-            restarts = server.worker_boots() - boots_before
-            runs.append(
-                {"name": name, "path": path, "bytes": len(body), "worker_restarts": restarts}
-                | result
-            )
+    uncached_env = env | {"CLAIMTRACK_CACHE_SECONDS": "0"}
+    runs = []
+    for server_env, server_targets, log_name in [
+        (env, targets, "gunicorn.log"),
+        (uncached_env, [("tracker (uncached)", "/")], "gunicorn-uncached.log"),
+    ]:
+        cache = "off" if server_env is uncached_env else "on"
+        log(f"starting gunicorn with {WORKERS} workers, cache {cache}")
+        with Server(server_env, Path(workdir, log_name), run_command) as server:
+            server.wait_until_serving(server_targets[-1][1])
+            for name, path in server_targets:
+                runs.append(load_page(server, name, path, seconds, run_command, log))
     return runs
+
+
+def load_page(server, name, path, seconds, run_command, log):
+    body = server.check_page(path)
+    for _ in range(WARMUP_REQUESTS):
+        server.check_page(path)
+    log(f"wrk {seconds} s: {name} {path}")
+    boots_before = server.worker_boots()
+    result = wrk(server.base_url + path, seconds, run_command)
+    # gunicorn replaces a worker after max_requests: each restart pauses its queue.
+    restarts = server.worker_boots() - boots_before
+    return {"name": name, "path": path, "bytes": len(body), "worker_restarts": restarts} | result

@@ -202,6 +202,16 @@ def test_throughput_target_compares_with_the_static_file():
     assert slow[1].startswith("MISS  no errors under load: tracker (cached) 4 non-2xx")
 
 
+def test_the_served_uncached_tracker_is_compared_with_the_floor():
+    runs = [
+        {"name": "floor", "requests_per_second": 1800.0},
+        {"name": "tracker (uncached)", "requests_per_second": 600.0},
+    ]
+    assert "a page costs 3.00 times the floor's" in report.served_against_floor({"runs": runs})
+    # Not measured: nothing said.
+    assert report.served_against_floor({"runs": runs[:1]}) == ""
+
+
 def test_wrk_output_is_read_in_milliseconds():
     result = parse_wrk(WRK_OUTPUT)
 
