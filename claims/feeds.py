@@ -18,8 +18,11 @@ from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import linebreaks_filter, linebreaksbr
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.http import parse_http_date_safe
 from django.views.decorators.http import condition
 
@@ -133,17 +136,25 @@ class SelectionFeed(Feed):
     def items(self, selection):
         return selection.items[:FEED_LENGTH]
 
-    def get_context_data(self, **kwargs):
-        return {"item": kwargs["item"]}
-
 
 class ClaimsFeed(SelectionFeed):
     """Published claims, newest first publication first."""
 
-    description_template = "feeds/claim_description.html"
-
     def items(self, selection):
         return selection.items.with_related()[:FEED_LENGTH]
+
+    # Descriptions are written here, not by templates: the template engine took a third
+    # of the time of a feed of fifty items.
+    def item_description(self, claim):
+        speaker, article, status = claim.speaker, claim.article, claim.status_choice
+        said_by = escape(speaker.name) + (f", {escape(speaker.role)}" if speaker.role else "")
+        return (
+            f"<blockquote><p>{linebreaksbr(claim.quote, autoescape=True)}</p></blockquote>\n"
+            f"<p>— {said_by}, {date_format(claim.stated_on, 'j F Y')}, "
+            f"in “{escape(article.title)}” ({escape(article.outlet.name)})</p>\n"
+            f"<p><strong>{escape(status.label)}</strong>: {escape(status.definition)}</p>\n"
+            f"{linebreaks_filter(claim.verdict, autoescape=True)}\n"
+        )
 
     def item_title(self, claim):
         # Plain text, as feed readers take RSS titles and Atom's type="text" says; the feed
@@ -242,14 +253,20 @@ class StatusFeed(ClaimsFeed):
 class UpdatesFeed(SelectionFeed):
     """Changes of verdict on published claims (the corrections log), newest first."""
 
-    description_template = "feeds/status_change_description.html"
-
     def select(self, request):
         return FeedSelection(
             title=f"{settings.CLAIMTRACK_ORGANIZATION_NAME}: updated verdicts",
             link=reverse("claims:corrections"),
             description="Changes to the verdicts of published claims, newest first.",
             items=StatusChange.objects.public_corrections(),
+        )
+
+    def item_description(self, change):
+        return (
+            f"<p>The verdict on “{escape(change.claim.statement)}” changed from "
+            f"<strong>{escape(change.get_from_status_display())}</strong> to "
+            f"<strong>{escape(change.get_to_status_display())}</strong>.</p>\n"
+            f"{linebreaks_filter(change.note, autoescape=True)}\n"
         )
 
     def item_title(self, change):
