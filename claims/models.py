@@ -422,11 +422,6 @@ TALLIED_MODELS = {TallyKind.SPEAKER: Speaker, TallyKind.OUTLET: Outlet, TallyKin
 
 
 class PublishedTallyQuerySet(models.QuerySet):
-    def status_counts(self):
-        """[(Status, count)] of all published claims, zeros included, without counting them."""
-        counts = dict(self.filter(kind=TallyKind.STATUS).values_list("key", "count"))
-        return [(status, counts.get(status.value, 0)) for status in Status]
-
     def _ids(self, kind):
         return (
             self.filter(kind=kind)
@@ -481,9 +476,6 @@ class PublishedTallyQuerySet(models.QuerySet):
                 rows[kind].append((key, name, count))
         rows[TallyKind.SPEAKER].sort(key=lambda row: (-row[2], row[0]))
         return rows
-
-    def outlets(self):
-        return self.named(TallyKind.OUTLET)
 
     def topics(self):
         return self.named(TallyKind.TOPIC)
