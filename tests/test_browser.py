@@ -4,6 +4,7 @@ Runs Debian's Chromium through Playwright against pytest-django's live server.
 Screenshots land in test-artifacts/ for a human to look at.
 """
 
+import contextlib
 import datetime
 import re
 import time
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from claims.models import Stance, Status
@@ -420,6 +422,35 @@ def test_back_and_forward_keep_the_form_in_step_with_the_results(page, live_serv
     page.wait_for_url(re.compile(r"status=true"))
     assert sorted(checked_statuses(page)) == ["false", "mostly_false", "true"]
     assert "q=number+05" in page.url
+
+
+def test_a_late_answer_for_an_earlier_step_does_not_replace_the_page(page, live_server, newsroom):
+    """Back or Forward twice in quick succession: only the last step's page may be shown."""
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Page 2").click()
+    page.wait_for_url(re.compile(r"page=2"))
+    page.get_by_label("Search").fill("number 05")
+    page.wait_for_url(re.compile(r"q=number"))
+    searched = results_heading(page).inner_text()
+    page.go_back()
+    expect(page.locator('.pagination [aria-current="page"]')).to_have_text("2")
+    page.go_back()
+    expect(page.locator('.pagination [aria-current="page"]')).to_have_text("1")
+
+    # Page 2's answer is held back until the reader has moved on past it.
+    held = []
+    page.route(re.compile(r"page=2"), lambda route: held.append(route))
+    with page.expect_request(re.compile(r"page=2")):
+        page.go_forward()
+    page.go_forward()
+    page.wait_for_url(re.compile(r"q=number"))
+    expect(results_heading(page)).to_have_text(searched)
+    # The page should have given the request up: then there is nothing to answer.
+    with contextlib.suppress(PlaywrightError):
+        held[0].continue_()
+    page.wait_for_timeout(500)
+    expect(results_heading(page)).to_have_text(searched)
+    expect(page.get_by_label("Search")).to_have_value("number 05")
 
 
 def test_pagination_and_clearing_work_without_javascript(browser, live_server, newsroom):
