@@ -1,6 +1,6 @@
 """Claim cards: the claims of a list (the tracker, a speaker's or topic's page, related claims).
 
-A list page shows 25 of them. Fetched as model instances and drawn by the template
+A list page shows 20 of them. Fetched as model instances and drawn by the template
 engine, they cost more than the rest of the page together (BENCHMARKS.md); here
 each is a plain row written out by one f-string (ClaimCard.html), every text in it escaped.
 """
