@@ -43,7 +43,7 @@ def status_count_items(status_counts):
 
 @register.filter
 def thousands(number):
-    """1234 as "1,234" (humanize's intcomma does the same through the locale machinery)."""
+    """1234 as "1,234", as humanize's intcomma writes it, without the locale machinery."""
     return f"{number:,}"
 
 
