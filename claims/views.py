@@ -130,17 +130,12 @@ def claim_results(request, claims, *, title, fixed_filters=None, status_counts_o
     adds the filters and the page number to it, for the window title.
     `fixed_filters` maps the filters that the page itself has already applied (the
     speaker on a speaker's page) to their values: the form leaves them out, and
-    the feed and CSV links for the search put them back. Such a page passes what
-    it knows of `claims`' counts by status, if anything (`status_counts_of_claims`,
-    a function); all published claims are counted in the tallies.
+    the feed and CSV links for the search put them back. Such a page also passes
+    `status_counts_of_claims`, a function giving the counts by status of `claims`;
+    without it they are those of all published claims, kept in the tallies.
     """
     fixed_filters = fixed_filters or {}
     filterset = ClaimFilter(request.GET, queryset=claims)
-    if fixed_filters and not status_counts_of_claims:
-        # Counted afresh: the page narrowed the claims, and the tallies count them all.
-        counts_before_filtering = claims.status_counts
-    else:
-        counts_before_filtering = status_counts_of_claims
     for name in fixed_filters:
         del filterset.filters[name]
     results = filterset.results
@@ -150,7 +145,7 @@ def claim_results(request, claims, *, title, fixed_filters=None, status_counts_o
         request,
         "status-counts",
         search_key,
-        lambda: count_by_status(filterset, counts_before_filtering=counts_before_filtering),
+        lambda: count_by_status(filterset, counts_before_filtering=status_counts_of_claims),
     )
     # Every claim has exactly one status, so the counts add up to the total.
     total = sum(count for _, count in status_counts)
@@ -342,11 +337,13 @@ def article_detail(request, slug):
 @shared_page
 def topic_detail(request, slug):
     topic = get_object_or_404(PublishedTally.objects.topics(), slug=slug)
+    claims = Claim.objects.published().for_topic(topic)
     context = claim_results(
         request,
-        Claim.objects.published().for_topic(topic),
+        claims,
         title=topic.name,
         fixed_filters={"topic": topic.pk},
+        status_counts_of_claims=claims.status_counts,
     )
     context["topic"] = topic
     return render_with_results(request, "claims/topic.html", context)
