@@ -6,10 +6,10 @@ from django.core.validators import URLValidator
 from django.db import connections, models, transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Cast
-from django.urls import reverse
 from django.utils import timezone
 
 from claims import search
+from claims.links import slug_url
 from sources.models import WEB_SCHEMES, Article, Outlet, Speaker, web_address
 from sources.text import unique_slug
 
@@ -92,7 +92,7 @@ class Topic(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("claims:topic", kwargs={"slug": self.slug})
+        return slug_url("claims:topic", self.slug)
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -278,7 +278,7 @@ class Claim(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("claims:claim", kwargs={"slug": self.slug})
+        return slug_url("claims:claim", self.slug)
 
     def clean(self):
         if self.quote and self.article_id and not self.article.contains_quote(self.quote):
