@@ -184,13 +184,16 @@ def measure_throughput(env, *, workdir, tracker_bytes, claim_path, seconds, run_
         ("floor", FLOOR_PATH),
         ("static file", hashed_static_path(static_root, STATIC_FILE_NAME)),
     ]
-    uncached_env = env | {"CLAIMTRACK_CACHE_SECONDS": "0"}
     runs = []
-    for server_env, server_targets, log_name in [
-        (env, targets, "gunicorn.log"),
-        (uncached_env, [("tracker (uncached)", "/")], "gunicorn-uncached.log"),
+    for cache, server_env, server_targets, log_name in [
+        ("on", env, targets, "gunicorn.log"),
+        (
+            "off",
+            env | {"CLAIMTRACK_CACHE_SECONDS": "0"},
+            [("tracker (uncached)", "/")],
+            "gunicorn-uncached.log",
+        ),
     ]:
-        cache = "off" if server_env is uncached_env else "on"
         log(f"starting gunicorn with {WORKERS} workers, cache {cache}")
         with Server(server_env, Path(workdir, log_name), run_command) as server:
             server.wait_until_serving(server_targets[-1][1])

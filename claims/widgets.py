@@ -87,15 +87,18 @@ class NativeDateInput(WrittenInput, forms.DateInput):
         return value
 
 
+def select(final_attrs, choices, selected):
+    """A <select> of (value, label) choices; `selected` is a set of values as strings."""
+    return f"<select{attributes(final_attrs)}>{options(choices, selected)}</select>"
+
+
 class Menu(forms.Select):
     """A <select> of the field's fixed choices."""
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(chosen) for chosen in self.format_value(value)}
         final_attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
-        return SafeString(
-            f"<select{attributes(final_attrs)}>{options(self.choices, selected)}</select>"
-        )
+        return SafeString(select(final_attrs, self.choices, selected))
 
 
 class NameSelect(forms.Select):
@@ -130,9 +133,7 @@ class NameSelect(forms.Select):
                 f' with the most claims are listed: <a href="{escape(reverse(self.others_url))}">'
                 f"find any other</a>.</p>"
             )
-        return SafeString(
-            f"<select{attributes(final_attrs)}>{options(rows, selected)}</select>{hint}"
-        )
+        return SafeString(select(final_attrs, rows, selected) + hint)
 
 
 class StatusCheckboxes(forms.CheckboxSelectMultiple):
