@@ -1,5 +1,7 @@
 """The models: what the database guarantees, and the behaviour the rest of the site builds on."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -230,6 +232,31 @@ class TestClaimQuerySet:
         factories.make_claim(status=Status.UNCHECKED)
         factories.make_claim(status=Status.CHECKING)
         assert list(Claim.objects.rated()) == [rated]
+
+    @pytest.mark.parametrize(
+        "ordering", [("-stated_on", "-pk"), ("stated_on", "pk"), ("-updated_at", "-pk")]
+    )
+    def test_rows_between_are_the_rows_an_offset_would_give(self, ordering):
+        for day in range(1, 10):
+            # Two claims a day: the id breaks the ties.
+            for _ in range(2):
+                factories.make_claim(stated_on=datetime.date(2021, 5, day))
+        factories.make_claim(is_published=False)
+        claims = Claim.objects.published().order_by(*ordering)
+
+        for start in (0, 1, 5, 16, 17, 40):
+            assert list(claims.rows_between(start, start + 5)) == list(claims[start : start + 5])
+
+    def test_rows_between_deep_in_a_search_keep_its_order(self):
+        for day in range(1, 8):
+            factories.make_claim(statement=f"Attacks {day}", stated_on=datetime.date(2021, 5, day))
+        factories.make_claim(statement="Talks")
+        claims = Claim.objects.published().search("attacks").by_relevance()
+
+        assert [claim.statement for claim in claims.rows_between(2, 5)] == [
+            claim.statement for claim in claims[2:5]
+        ]
+        assert len(claims.rows_between(2, 5)) == 3
 
 
 class TestSpeakers:

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims import filters
-from claims.models import PublishedTally, Status, TallyKind
+from claims.models import Claim, PublishedTally, Status, TallyKind
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -314,6 +314,25 @@ class TestPagination:
         assert 'data-hx-target="#results"' in nav
         assert 'data-hx-push-url="true"' in nav
 
+    @pytest.mark.parametrize("ordering", ["newest", "oldest", "updated", "relevance"])
+    def test_the_pages_together_list_every_claim_once_in_order(
+        self, client, many_false_claims, ordering
+    ):
+        found = Claim.objects.published().filter(status=Status.FALSE).search("claim")
+        if ordering == "relevance":
+            whole_list = found.by_relevance()
+        else:
+            whole_list = found.order_by(*filters.ORDERINGS[ordering][1])
+        expected = [claim.statement for claim in whole_list]
+
+        shown = []
+        for page in ("1", "2", "3"):
+            query = {"status": "false", "q": "claim", "ordering": ordering, "page": page}
+            shown += statements(client.get("/", query))
+
+        assert shown == expected
+        assert len(expected) == 7
+
     def test_a_long_list_elides_the_distant_pages(self, client, settings):
         settings.CLAIMTRACK_PAGE_SIZE = 20
         speaker = factories.make_speaker()
@@ -518,16 +537,23 @@ def test_query_count_does_not_grow_with_the_number_of_claims(client, settings):
         assert response.status_code == 200
         return len(queries)
 
-    for _ in range(5):
+    def queries_for_pages():
+        return [
+            queries_for_tracker({}),
+            queries_for_tracker({"status": "false", "q": "claim"}),
+            queries_for_tracker({"page": "2"}),
+        ]
+
+    for _ in range(25):
         factories.make_claim(topics=topics)
-    few = [queries_for_tracker({}), queries_for_tracker({"status": "false", "q": "claim"})]
+    few = queries_for_pages()
     for _ in range(55):
         factories.make_claim(topics=topics)
-    many = [queries_for_tracker({}), queries_for_tracker({"status": "false", "q": "claim"})]
+    many = queries_for_pages()
     assert few == many
     # The tallies (counts and the form's menus), one page of claims and their topics;
-    # a search counts its own results by status.
-    assert many == [3, 4]
+    # a search counts its own results by status. A later page is read in one query too.
+    assert many == [3, 4, 3]
 
 
 def test_a_cached_tracker_page_costs_one_query_until_the_data_changes(client):
