@@ -2,7 +2,7 @@
 
 A list page shows 20 of them. Fetched as model instances and drawn by the template
 engine, they cost more than the rest of the page together (BENCHMARKS.md); here
-each is a plain row written out by one f-string (ClaimCard.html), every text in it escaped.
+each is a plain row, and cards_html writes a list of them with f-strings, every text escaped.
 """
 
 import functools
@@ -12,7 +12,7 @@ from html import escape
 from django.db import connections
 from django.utils.safestring import SafeString
 
-from claims.links import slug_url
+from claims.links import slug_url, slug_urls
 from claims.models import Claim, Status, Topic
 from sources.text import MONTH_NAMES
 
@@ -52,33 +52,45 @@ class ClaimCard:
     def get_absolute_url(self):
         return slug_url("claims:claim", self.slug)
 
-    @property
-    def html(self):
-        stated_on = self.stated_on
-        topics = ""
-        if self.topics:
-            links = "".join(
-                f'<li><a href="{slug_url("claims:topic", slug)}">{escape(name)}</a></li>'
-                for name, slug in self.topics
-            )
-            topics = f'\n  <ul class="topic-list" aria-label="Topics">\n    {links}\n  </ul>'
-        return SafeString(
-            f'<article class="claim-card">\n'
-            f'  <h3 class="claim-card__statement"><a href="{self.get_absolute_url()}">'
-            f"{escape(self.statement)}</a></h3>\n"
-            f'  <p class="claim-card__status">{status_badge(self.status)}</p>\n'
+
+def cards_html(cards):
+    """The cards, each an item of a list, every text in them escaped.
+
+    Written with the address patterns of claims, speakers and topics looked up
+    once for the whole list (claims.links.slug_urls), not for each of its links.
+    """
+    claim_url, speaker_url, topic_url = map(
+        slug_urls, ("claims:claim", "claims:speaker", "claims:topic")
+    )
+
+    def topic_list(topics):
+        if not topics:
+            return ""
+        links = "".join(
+            f'<li><a href="{topic_url(slug)}">{escape(name)}</a></li>' for name, slug in topics
+        )
+        return f'\n  <ul class="topic-list" aria-label="Topics">\n    {links}\n  </ul>'
+
+    return SafeString(
+        "".join(
+            f'<li><article class="claim-card">\n'
+            f'  <h3 class="claim-card__statement"><a href="{claim_url(card.slug)}">'
+            f"{escape(card.statement)}</a></h3>\n"
+            f'  <p class="claim-card__status">{status_badge(card.status)}</p>\n'
             f'  <p class="claim-card__meta">\n'
-            f'    <a href="{slug_url("claims:speaker", self.speaker_slug)}">'
-            f"{escape(self.speaker_name)}</a>\n"
+            f'    <a href="{speaker_url(card.speaker_slug)}">{escape(card.speaker_name)}</a>\n'
             f'    <span class="sep" aria-hidden="true">·</span>\n'
-            f"    {escape(self.outlet_name)}\n"
+            f"    {escape(card.outlet_name)}\n"
             f'    <span class="sep" aria-hidden="true">·</span>\n'
             f'    <span class="visually-hidden">Stated on</span> '
-            f'<time datetime="{stated_on.isoformat()}">'
-            f"{stated_on.day} {MONTH_NAMES[stated_on.month - 1]} {stated_on.year}</time>\n"
-            f"  </p>{topics}\n"
-            f"</article>"
+            f'<time datetime="{card.stated_on.isoformat()}">'
+            f"{card.stated_on.day} {MONTH_NAMES[card.stated_on.month - 1]} "
+            f"{card.stated_on.year}</time>\n"
+            f"  </p>{topic_list(card.topics)}\n"
+            f"</article></li>"
+            for card in cards
         )
+    )
 
 
 def _topics_query(claim_count):

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from claims.cards import claim_cards
+from claims.cards import cards_html, claim_cards
 from claims.models import Claim, Status
 from tests import factories
 
@@ -27,8 +27,7 @@ def claim():
 
 
 def test_a_card_shows_and_links_what_a_reader_needs(claim):
-    [card] = claim_cards(Claim.objects.filter(pk=claim.pk))
-    html = card.html
+    html = cards_html(claim_cards(Claim.objects.filter(pk=claim.pk)))
     assert f'<a href="{claim.get_absolute_url()}">{claim.statement}</a>' in html
     assert f'<a href="{claim.speaker.get_absolute_url()}">Sergey Lavrov</a>' in html
     assert "TASS" in html
@@ -42,8 +41,7 @@ def test_a_card_shows_and_links_what_a_reader_needs(claim):
 
 def test_a_card_without_topics_has_no_empty_list(claim):
     claim.topics.clear()
-    [card] = claim_cards(Claim.objects.filter(pk=claim.pk))
-    assert "topic-list" not in card.html
+    assert "topic-list" not in cards_html(claim_cards(Claim.objects.filter(pk=claim.pk)))
 
 
 def test_a_card_escapes_every_text(claim):
@@ -51,10 +49,10 @@ def test_a_card_escapes_every_text(claim):
     claim.save()
     claim.speaker.name = "<b>Speaker</b>"
     claim.speaker.save()
-    [card] = claim_cards(Claim.objects.filter(pk=claim.pk))
-    assert "<script>" not in card.html and "<b>" not in card.html
-    assert "&lt;script&gt;alert(&quot;statement&quot;)&lt;/script&gt; &amp; more" in card.html
-    assert "&lt;b&gt;Speaker&lt;/b&gt;" in card.html
+    html = cards_html(claim_cards(Claim.objects.filter(pk=claim.pk)))
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(&quot;statement&quot;)&lt;/script&gt; &amp; more" in html
+    assert "&lt;b&gt;Speaker&lt;/b&gt;" in html
 
 
 def test_cards_cost_two_queries_however_many(claim):
@@ -67,3 +65,15 @@ def test_cards_cost_two_queries_however_many(claim):
     with CaptureQueriesContext(connection) as queries:
         assert claim_cards(Claim.objects.none()) == []
     assert len(queries) <= 1
+
+
+def test_a_list_of_cards_is_one_item_a_card_in_order(claim):
+    later = factories.make_claim(statement="Talks will go on", stated_on=datetime.date(2021, 6, 1))
+    cards = claim_cards(Claim.objects.order_by("-stated_on", "-pk"))
+
+    html = cards_html(cards)
+
+    items = re.findall(r'<li><article class="claim-card">.*?</article></li>', html, re.DOTALL)
+    assert len(items) == 2
+    assert later.statement in items[0] and claim.statement in items[1]
+    assert cards_html([]) == ""

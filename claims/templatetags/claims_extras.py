@@ -29,6 +29,11 @@ def status_badge(status):
 
 
 @register.filter
+def cards_html(claim_cards):
+    return cards.cards_html(claim_cards)
+
+
+@register.filter
 def status_count_items(status_counts):
     """The <li> of each (status, count): its badge and number, dimmed when there are none."""
     items = []
