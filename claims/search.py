@@ -60,6 +60,44 @@ def sqlite_search(claims, text):
     return claims
 
 
+# The triggers that keep SQLite's index in step with claims_claim, as migration 0003
+# made them. SQLite changes a table's columns by copying it into a new table, and
+# the triggers go with the old one: after any migration that does so, new and
+# edited claims would no longer be found. ensure_sqlite_index puts them back.
+_SQLITE_TRIGGERS = {
+    "claims_claim_fts_insert": "AFTER INSERT ON claims_claim BEGIN"
+    f" INSERT INTO {SQLITE_INDEX_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "claims_claim_fts_delete": "AFTER DELETE ON claims_claim BEGIN"
+    f" INSERT INTO {SQLITE_INDEX_TABLE}({SQLITE_INDEX_TABLE}, rowid, search_text)"
+    " VALUES ('delete', old.id, old.search_text); END",
+    "claims_claim_fts_update": "AFTER UPDATE OF search_text ON claims_claim BEGIN"
+    f" INSERT INTO {SQLITE_INDEX_TABLE}({SQLITE_INDEX_TABLE}, rowid, search_text)"
+    " VALUES ('delete', old.id, old.search_text);"
+    f" INSERT INTO {SQLITE_INDEX_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END",
+}
+
+
+def ensure_sqlite_index(connection):
+    """Put back the index's triggers where a migration lost them, and rebuild the index.
+
+    Returns the names of the triggers put back. Run after every migrate (claims.apps).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        existing = set(cursor.fetchall())
+        if ("table", SQLITE_INDEX_TABLE) not in existing:
+            return []  # migration 0003, which makes the index, has not run yet
+        missing = [name for name in _SQLITE_TRIGGERS if ("trigger", name) not in existing]
+        for name in missing:
+            cursor.execute(f"CREATE TRIGGER {name} {_SQLITE_TRIGGERS[name]}")
+        if missing:
+            # Claims may have changed while the triggers were gone.
+            cursor.execute(
+                f"INSERT INTO {SQLITE_INDEX_TABLE}({SQLITE_INDEX_TABLE}) VALUES ('rebuild')"
+            )
+    return missing
+
+
 def _fts5_matches(query):
     return RawSQL(
         f"SELECT rowid FROM {SQLITE_INDEX_TABLE} WHERE {SQLITE_INDEX_TABLE} MATCH %s", [query]

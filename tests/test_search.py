@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
+from claims import search
 from claims.models import Claim
 from tests import factories
 
@@ -178,3 +180,33 @@ def test_the_search_index_exists_after_migrations():
                 "claims_claim_fts_delete",
                 "claims_claim_fts_update",
             }
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 index")
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_that_rebuilds_the_claims_table_keeps_search_working():
+    before = factories.make_claim(statement="Sanctions have failed")
+    statement = Claim._meta.get_field("statement")
+    wider = statement.clone()
+    wider.set_attributes_from_name("statement")
+    wider.max_length = statement.max_length + 1
+    # SQLite changes a column by copying the table into a new one: the triggers stay behind.
+    with connection.schema_editor() as editor:
+        editor.alter_field(Claim, statement, wider)
+    try:
+        lost = factories.make_claim(statement="Espionage comes from abroad")
+        assert not Claim.objects.search("espionage").exists()
+
+        call_command("migrate", verbosity=0)
+
+        assert list(Claim.objects.search("espionage")) == [lost]
+        found_later = factories.make_claim(statement="Talks on espionage will continue")
+        before.statement = "Sanctions on espionage have failed"
+        before.save()
+        assert set(Claim.objects.search("espionage")) == {lost, found_later, before}
+        assert call_command("migrate", verbosity=0) is None
+        assert search.ensure_sqlite_index(connection) == []
+    finally:
+        with connection.schema_editor() as editor:
+            editor.alter_field(Claim, wider, statement)
+        search.ensure_sqlite_index(connection)
