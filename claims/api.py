@@ -9,7 +9,6 @@ from functools import wraps
 from itertools import chain
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.core.validators import slug_re
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -17,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from claims.caching import cached
 from claims.filters import ClaimFilter, count_by_status
 from claims.models import Claim
+from claims.paging import ClaimPaginator
 from claims.serializers import claim_to_dict, claims_csv_lines
 
 MAX_PAGE_SIZE = 100
@@ -66,8 +66,9 @@ def claim_list(request):
 
     def page_of_claims():
         total = sum(count for _, count in count_by_status(filterset))
-        paginator = Paginator(filterset.results.with_details(), min(page_size, MAX_PAGE_SIZE))
-        paginator.count = total  # a cached_property: the tallies may have told it already
+        paginator = ClaimPaginator(
+            filterset.results.with_details(), min(page_size, MAX_PAGE_SIZE), count=total
+        )
         if page_number > paginator.num_pages:
             typed, last = request.GET["page"].strip(), paginator.num_pages
             return {"errors": {"page": [f"Page {typed} is out of range: the last is {last}."]}}

@@ -28,6 +28,7 @@ from claims.filters import (
     query_without_page,
 )
 from claims.models import Claim, PublishedTally, Stance, Status, StatusChange, TallyKind
+from claims.paging import ClaimPaginator
 from sources.models import Article
 from sources.text import mark_passages
 
@@ -38,23 +39,6 @@ PAGE_LINKS_AROUND_CURRENT = 1
 PAGE_LINKS_AT_ENDS = 1
 # The gap between the scorecard bar's segments, in percent of its width.
 SCORECARD_GAP = 0.4
-
-
-class ClaimPaginator(Paginator):
-    """Pages of a ClaimQuerySet whose count is known: it runs no COUNT query of its own,
-    and reads each page with ClaimQuerySet.rows_between, as quick deep in the list as
-    at its start.
-    """
-
-    def __init__(self, claims, *, count):
-        super().__init__(claims, settings.CLAIMTRACK_PAGE_SIZE)
-        self.count = count
-
-    def page(self, number):
-        number = self.validate_number(number)
-        start = (number - 1) * self.per_page
-        claims = self.object_list.rows_between(start, start + self.per_page)
-        return self._get_page(claims, number, self)
 
 
 def paginate(request, items):
@@ -158,7 +142,8 @@ def claim_results(request, claims, *, title, fixed_filters=None, status_counts_o
     )
     # Every claim has exactly one status, so the counts add up to the total.
     total = sum(count for _, count in status_counts)
-    context = paginated(request, ClaimPaginator(results, count=total))
+    paginator = ClaimPaginator(results, settings.CLAIMTRACK_PAGE_SIZE, count=total)
+    context = paginated(request, paginator)
     page = context["page_obj"]
     page.object_list = cached(
         request, "claims-page", (*search_key, page.number), lambda: claim_cards(page.object_list)
