@@ -106,9 +106,27 @@ def mark_passages(text, passages):
     return marked
 
 
+# Cyrillic in the romanization English-language newsrooms use (BGN/PCGN, without its
+# diacritics and apostrophes): "Сергей Лавров" is sergey-lavrov in an address, as
+# in the news. Lower case only: slugs are.
+_CYRILLIC_TO_LATIN = str.maketrans(
+    {
+        **dict(zip("абвгдезийклмнопрстуфыэ", "abvgdeziyklmnoprstufye", strict=True)),
+        **{"ё": "yo", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch"},
+        **{"ю": "yu", "я": "ya", "ъ": "", "ь": ""},
+        # Ukrainian and Belarusian letters that Russian lacks.
+        **{"є": "ye", "і": "i", "ї": "yi", "ґ": "g", "ў": "w"},
+    }
+)
+
+
 def unique_slug(model, value, *, instance_pk=None, max_length=80):
-    """A slug for `value` that no other row of `model` uses yet."""
-    base = slugify(value)[:max_length].strip("-") or "item"
+    """A slug for `value` that no other row of `model` uses yet.
+
+    Words in Cyrillic are romanized; in scripts slugify cannot write in Latin
+    letters, the slug is "item", numbered.
+    """
+    base = slugify(value.lower().translate(_CYRILLIC_TO_LATIN))[:max_length].strip("-") or "item"
     slug, counter = base, 2
     others = (
         model._default_manager.exclude(pk=instance_pk) if instance_pk else model._default_manager

@@ -134,6 +134,23 @@ class TestSlugs:
             assert all(slugs)
             assert len(set(slugs)) == len(slugs)
 
+    @pytest.mark.parametrize(
+        "name, slug",
+        [
+            ("Сергей Лавров", "sergey-lavrov"),
+            ("Мария Захарова", "mariya-zakharova"),
+            ("Дмитрий Щёголев", "dmitriy-shchyogolev"),
+            ("Ілля Їжак", "illya-yizhak"),
+            ("Лавров, Sergey", "lavrov-sergey"),
+        ],
+    )
+    def test_a_name_in_cyrillic_gets_its_slug_in_latin_letters(self, name, slug):
+        assert factories.make_speaker(name=name).slug == slug
+
+    def test_a_name_no_latin_letters_can_write_gets_a_numbered_slug(self):
+        speakers = [factories.make_speaker(name=name) for name in ["王毅", "习近平"]]
+        assert [speaker.slug for speaker in speakers] == ["item", "item-2"]
+
     def test_slug_survives_a_change_of_statement(self, claim):
         slug = claim.slug
         claim.statement = "A corrected statement"
