@@ -260,9 +260,14 @@ class Claim(models.Model):
                 fields=["status", "is_published", "first_published_at", "id"],
                 name="claim_status_first_idx",
             ),
-            # A speaker's page and scorecard, and the tracker filtered by speaker.
+            # A speaker's page, and the tracker filtered by speaker.
             models.Index(
                 fields=["speaker", "is_published", "stated_on", "id"], name="claim_speaker_idx"
+            ),
+            # A speaker's scorecard, counted from the index alone: reading each claim's
+            # row for its status made the busiest speaker's page cost 3x at 100 000 claims.
+            models.Index(
+                fields=["speaker", "is_published", "status"], name="claim_speaker_status_idx"
             ),
         ]
         constraints = [
