@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connections, models, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -269,6 +269,10 @@ class Claim(models.Model):
             models.Index(
                 fields=["speaker", "is_published", "status"], name="claim_speaker_status_idx"
             ),
+            # The sitemap's date of each speaker's page: their latest updated claim.
+            models.Index(
+                fields=["speaker", "is_published", "updated_at"], name="claim_speaker_updated_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -497,6 +501,10 @@ class PublishedTallyQuerySet(models.QuerySet):
 
     def topics(self):
         return self.named(TallyKind.TOPIC)
+
+    def published_claim_count(self):
+        """How many claims are published: every one has a status."""
+        return self.filter(kind=TallyKind.STATUS).aggregate(total=Sum("count"))["total"] or 0
 
     def recount(self, kind, keys):
         """Count again the published claims of these statuses, speakers, outlets or topics."""

@@ -1,39 +1,65 @@
 """What search engines may crawl: /sitemap.xml lists the public pages, /robots.txt points to it."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from claims.models import Claim, Topic
-from sources.models import Article, Speaker
+from claims.models import Claim, PublishedTally
+from claims.paging import ClaimPaginator
+from sources.models import Article
 
 
-def _latest_claim_update(**claim_filter):
+def _latest_claim_update(*conditions, **claim_filter):
     """For an annotation: when the newest-updated published claim matching the filter changed."""
     return Subquery(
         Claim.objects.published()
-        .filter(**claim_filter)
+        .filter(*conditions, **claim_filter)
         .order_by("-updated_at")
         .values("updated_at")[:1]
     )
 
 
-class ClaimSitemap(Sitemap):
+def _latest_published_claim_update(claims=None):
+    """When the newest-updated published claim (of `claims`) changed; read off its index."""
+    claims = Claim.objects.published() if claims is None else claims
+    return claims.order_by("-updated_at").values_list("updated_at", flat=True).first()
+
+
+class SectionSitemap(Sitemap):
+    """A section of the site, listed in sitemaps of at most `limit` addresses each.
+
+    Small enough that making one costs the same however large the archive grows
+    (the protocol allows 50 000). Each section says when it last changed with one
+    query: Django would otherwise read the date of every item for the index.
+    """
+
+    limit = 1000
+
+
+class ClaimSitemap(SectionSitemap):
     def items(self):
         return Claim.objects.published().order_by("pk")
+
+    @property
+    def paginator(self):
+        count = PublishedTally.objects.published_claim_count()
+        return ClaimPaginator(self.items(), self.limit, count=count)
 
     def lastmod(self, claim):
         return claim.updated_at
 
+    def get_latest_lastmod(self):
+        return _latest_published_claim_update()
 
-class SpeakerSitemap(Sitemap):
+
+class SpeakerSitemap(SectionSitemap):
     """Speakers with published claims; a page changes when one of its claims does."""
 
     def items(self):
         return (
-            Speaker.objects.filter(pk__in=Claim.objects.published().values("speaker"))
+            PublishedTally.objects.speakers()
             .annotate(claims_updated_at=_latest_claim_update(speaker=OuterRef("pk")))
             .order_by("pk")
         )
@@ -41,22 +67,37 @@ class SpeakerSitemap(Sitemap):
     def lastmod(self, speaker):
         return speaker.claims_updated_at
 
+    def get_latest_lastmod(self):
+        # Every claim has a speaker.
+        return _latest_published_claim_update()
 
-class TopicSitemap(Sitemap):
+
+class TopicSitemap(SectionSitemap):
     """Topics with published claims; a page changes when one of its claims does."""
 
     def items(self):
+        # A topic's claims are many: the newest updated claims are read in order until
+        # one on the topic is found, rather than all of the topic's claims sorted.
+        on_topic = Exists(
+            Claim.topics.through.objects.filter(
+                claim_id=OuterRef("pk"), topic_id=OuterRef(OuterRef("pk"))
+            )
+        )
         return (
-            Topic.objects.filter(pk__in=Claim.objects.published().values("topics"))
-            .annotate(claims_updated_at=_latest_claim_update(topics=OuterRef("pk")))
+            PublishedTally.objects.topics()
+            .annotate(claims_updated_at=_latest_claim_update(on_topic))
             .order_by("pk")
         )
 
     def lastmod(self, topic):
         return topic.claims_updated_at
 
+    def get_latest_lastmod(self):
+        has_topics = Exists(Claim.topics.through.objects.filter(claim_id=OuterRef("pk")))
+        return _latest_published_claim_update(Claim.objects.published().filter(has_topics))
 
-class ArticleSitemap(Sitemap):
+
+class ArticleSitemap(SectionSitemap):
     """Every article; a page changes with its text or with one of its published claims."""
 
     def items(self):
@@ -67,8 +108,13 @@ class ArticleSitemap(Sitemap):
     def lastmod(self, article):
         return max(filter(None, [article.updated_at, article.claims_updated_at]))
 
+    def get_latest_lastmod(self):
+        # Every claim is in an article.
+        latest_article = Article.objects.aggregate(latest=Max("updated_at"))["latest"]
+        return max(filter(None, [latest_article, _latest_published_claim_update()]), default=None)
 
-class PageSitemap(Sitemap):
+
+class PageSitemap(SectionSitemap):
     """The pages that are not about one thing: the tracker, the indexes, how we work."""
 
     def items(self):

@@ -142,6 +142,10 @@ class Article(SluggedModel):
             models.CheckConstraint(condition=~Q(text=""), name="article_text_not_empty"),
             models.CheckConstraint(condition=web_address("url"), name="article_url_web"),
         ]
+        indexes = [
+            # The sitemap's date of its articles section: the latest updated article.
+            models.Index(fields=["updated_at"], name="article_updated_idx"),
+        ]
 
     def __str__(self):
         return self.title

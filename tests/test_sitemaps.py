@@ -143,18 +143,41 @@ class TestSitemap:
         assert absolute(unused_topic.get_absolute_url()) not in entries
         assert not any(draft.slug in location for location in entries)
 
+    def test_the_index_dates_each_section_by_its_latest_change(self, client):
+        on_topic = factories.make_claim(topics=[factories.make_topic()])
+        without_topic = factories.make_claim()
+        draft = factories.make_claim(published=False, topics=on_topic.topics.all())
+        set_updated(on_topic, datetime.datetime(2021, 6, 1, tzinfo=datetime.UTC))
+        set_updated(without_topic, datetime.datetime(2021, 6, 5, tzinfo=datetime.UTC))
+        set_updated(draft, datetime.datetime(2021, 7, 1, tzinfo=datetime.UTC))
+        Article.objects.update(updated_at=datetime.datetime(2021, 5, 1, tzinfo=datetime.UTC))
+
+        index = fetch_sitemap(client, "/sitemap.xml")
+
+        dates = {
+            urlsplit(entry.findtext("sm:loc", namespaces=NAMESPACE)).path: entry.findtext(
+                "sm:lastmod", namespaces=NAMESPACE
+            )
+            for entry in index.iterfind("sm:sitemap", NAMESPACE)
+        }
+        assert dates["/sitemap-claims.xml"].startswith("2021-06-05")
+        assert dates["/sitemap-speakers.xml"].startswith("2021-06-05")
+        assert dates["/sitemap-topics.xml"].startswith("2021-06-01")
+        assert dates["/sitemap-articles.xml"].startswith("2021-06-05")
+
     def test_query_count_does_not_grow_with_the_site(self, client, django_assert_num_queries):
         def add_claims(count):
             for _ in range(count):
                 factories.make_claim(topics=[factories.make_topic()])
 
-        # The index counts and dates each of claims, speakers, topics and articles;
-        # each section's sitemap then costs a count and a page.
+        # The index counts and dates each of claims, speakers, topics and articles (the
+        # articles' date is their own or their claims'); each section's sitemap then
+        # costs a count and a page.
         add_claims(2)
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(17):
             sitemap_entries(client)
         add_claims(10)
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(17):
             sitemap_entries(client)
 
 
