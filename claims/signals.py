@@ -1,7 +1,9 @@
-"""Keeping derived data in step with edits: search text, published tallies, the public revision.
+"""Keeping derived data in step with edits: search text, published tallies, the corrections
+log, the public revision.
 
 Loading fixtures (raw saves) and bulk inserts send none of these: the restore
-and seed_demo commands rebuild the tallies and move the revision themselves.
+and seed_demo commands rebuild the tallies, mark the corrections and move the
+revision themselves.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -121,3 +123,18 @@ def recount_outlets(sender, instance, raw=False, created=False, **kwargs):
 @receiver(post_delete, sender=Topic, dispatch_uid="tally-topic-deleted")
 def forget_topic(sender, instance, **kwargs):
     PublishedTally.objects.recount(TallyKind.TOPIC, {instance.pk})
+
+
+@receiver(post_save, sender=Claim, dispatch_uid="corrections-claim")
+def mark_claims_corrections(sender, instance, raw=False, **kwargs):
+    """Publishing or withdrawing a claim adds its corrections to the log or takes them out."""
+    if not raw:
+        instance.status_changes.mark_public_corrections()
+
+
+@receiver(pre_save, sender=StatusChange, dispatch_uid="corrections-change")
+def mark_correction(sender, instance, raw=False, **kwargs):
+    if not raw:
+        instance.is_public_correction = Claim.objects.filter(
+            pk=instance.claim_id, is_published=True, first_published_at__lt=instance.changed_at
+        ).exists()

@@ -200,6 +200,20 @@ class TestRoundTrip:
         assert not Claim.objects.get(pk=newsroom["draft"].pk).is_published
         assert LogEntry.objects.get().get_edited_object() == claim
 
+    def test_the_corrections_log_is_worked_out_again(self, newsroom, tmp_path):
+        corrections = list(StatusChange.objects.public_corrections().values_list("pk", flat=True))
+        assert corrections
+        # As in a backup made before the log was kept in its own column.
+        StatusChange.objects.update(is_public_correction=False)
+        path = tmp_path / "backup.json.gz"
+        run("backup", "--output", path)
+
+        run("restore", "--replace", path)
+
+        assert list(StatusChange.objects.public_corrections().values_list("pk", flat=True)) == (
+            corrections
+        )
+
     def test_the_backup_holds_every_model_that_holds_data(self, backup_file):
         expected = {
             "sources.outlet",

@@ -294,3 +294,21 @@ class TestCorrections:
         factories.make_claim(published=False).change_status(Status.TRUE, note="Draft only")
 
         assert list(StatusChange.objects.public_corrections()) == [correction]
+
+    def test_withdrawing_a_claim_takes_its_corrections_out_of_the_log(self, claim, editor):
+        correction = claim.change_status(Status.MISLEADING, note="New evidence", by=editor)
+
+        claim.unpublish()
+        assert not StatusChange.objects.public_corrections().exists()
+
+        claim.publish()
+        assert list(StatusChange.objects.public_corrections()) == [correction]
+
+    def test_a_change_dated_before_publication_is_no_correction(self, claim, editor):
+        change = claim.change_status(Status.MISLEADING, note="New evidence", by=editor)
+        assert change.is_public_correction
+
+        change.changed_at = claim.first_published_at - datetime.timedelta(hours=1)
+        change.save()
+
+        assert not StatusChange.objects.public_corrections().exists()

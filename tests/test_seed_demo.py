@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import F
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -193,6 +194,11 @@ def test_the_public_pages_show_the_demo_archive(archive, client):
     assert found.context["page_obj"].paginator.count == (
         Claim.objects.published().search("cyber attacks").count()
     )
+    # Later changes to published claims are corrections, and only those.
+    after_publication = StatusChange.objects.filter(
+        claim__is_published=True, changed_at__gt=F("claim__first_published_at")
+    )
+    assert StatusChange.objects.public_corrections().count() == after_publication.count() > 0
 
 
 def test_the_smallest_archive_is_complete():

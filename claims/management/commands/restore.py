@@ -27,7 +27,7 @@ from claims.management.commands.backup import (
     backed_up_models,
     first_line,
 )
-from claims.models import PublishedTally
+from claims.models import PublishedTally, StatusChange
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -87,6 +87,7 @@ class Command(BaseCommand):
                 )
                 # Loading sent no signals to keep these in step.
                 PublishedTally.objects.rebuild()
+                StatusChange.objects.mark_public_corrections()
                 note_public_change()
                 if dry_run:
                     transaction.set_rollback(True)

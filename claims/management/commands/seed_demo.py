@@ -73,6 +73,7 @@ class Command(BaseCommand):
             counts = demo.load(claims, seed, on_progress=progress)
             # Bulk inserts send no signals: bring what they would have updated up to date.
             PublishedTally.objects.rebuild()
+            StatusChange.objects.mark_public_corrections()
             note_public_change()
         # The query planners choose indexes by what they know of the tables, and know
         # nothing of this many new rows until they are analysed.
