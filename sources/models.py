@@ -129,7 +129,8 @@ class Article(SluggedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        # Undated articles last on every database (PostgreSQL sorts NULL first when descending).
+        # Undated articles last on every database (PostgreSQL sorts NULL first when
+        # descending). The index for this order is made by migration 0006.
         ordering = [models.F("published_on").desc(nulls_last=True), "title"]
         get_latest_by = "published_on"
         constraints = [
