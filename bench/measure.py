@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from bench import FLOOR_PATH, HarnessError
 from bench.floor import floor_rows
-from claims.models import Claim, Status
+from claims.models import Claim, PublishedTally, Status, TallyKind
 from sources.models import Speaker
 
 WARMUP_REQUESTS = 5
@@ -76,6 +76,9 @@ def pages_to_measure():
     if not count:
         raise HarnessError("No published claims: seed the database first (manage.py seed_demo).")
     speaker = busiest_speaker(claims)
+    busiest_topic = PublishedTally.objects.topics().order_by(
+        PublishedTally.objects.count_of_outer(TallyKind.TOPIC).desc(), "pk"
+    )[0]
     median_claim = claims.select_related("article").order_by("pk")[count // 2]
     date_from, date_to = DATE_RANGE
     narrowed = claims.filter(status=Status.FALSE, speaker=speaker, stated_on__range=DATE_RANGE)
@@ -110,9 +113,14 @@ def pages_to_measure():
         Page("claim", median_claim.get_absolute_url()),
         Page("speaker", speaker.get_absolute_url()),
         Page("article", median_claim.article.get_absolute_url()),
+        Page("topic", busiest_topic.get_absolute_url()),
+        Page("articles", reverse("claims:articles")),
+        Page("corrections", reverse("claims:corrections")),
         Page("RSS feed", "/feeds/claims/"),
         Page("RSS feed: one status", "/feeds/claims/?status=false"),
+        Page("RSS feed: changed verdicts", reverse("feeds:updates")),
         Page("JSON API", "/api/claims/"),
+        Page("sitemap index", reverse("sitemap")),
     ]
 
 

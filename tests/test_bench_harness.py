@@ -27,9 +27,14 @@ PAGE_NAMES = [
     "claim",
     "speaker",
     "article",
+    "topic",
+    "articles",
+    "corrections",
     "RSS feed",
     "RSS feed: one status",
+    "RSS feed: changed verdicts",
     "JSON API",
+    "sitemap index",
 ]
 WRK_OUTPUT = """\
 Running 2s test @ http://127.0.0.1:18765/
