@@ -1,11 +1,13 @@
 """What search engines may crawl: /sitemap.xml lists the public pages, /robots.txt points to it."""
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Exists, Max, OuterRef, Subquery
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from claims.caching import shared_page
 from claims.models import Claim, PublishedTally
 from claims.paging import ClaimPaginator
 from sources.models import Article
@@ -137,6 +139,19 @@ SITEMAPS = {
     "topics": TopicSitemap,
     "articles": ArticleSitemap,
 }
+
+
+@require_safe
+@shared_page
+def sitemap_index(request):
+    """/sitemap.xml: the sections' sitemaps, each page of them, and when each changed."""
+    return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap-section").render()
+
+
+@require_safe
+@shared_page
+def sitemap_section(request, section):
+    return sitemap_views.sitemap(request, SITEMAPS, section=section).render()
 
 
 @require_safe

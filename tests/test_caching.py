@@ -61,6 +61,21 @@ def test_a_published_claim_shows_in_the_next_feed_and_filter_menu(client, claim)
     assert re.search(r"<option value=\"\d+\">Nova</option>", client.get("/").text)
 
 
+def test_the_sitemap_is_cached_until_a_claim_is_published(client, claim):
+    index = client.get("/sitemap.xml")
+    claims = client.get("/sitemap-claims.xml")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/sitemap.xml").content == index.content
+        assert client.get("/sitemap-claims.xml").content == claims.content
+    # Each read only the revision.
+    assert len(queries) == 2
+    assert client.get("/sitemap.xml")["X-Robots-Tag"] == index["X-Robots-Tag"]
+
+    published = factories.make_claim(statement="Freshly published")
+
+    assert published.get_absolute_url() in client.get("/sitemap-claims.xml").text
+
+
 def test_an_unpublished_claim_leaves_the_next_speaker_page(client, claim):
     other = factories.make_claim(speaker=claim.speaker, statement="Second claim")
     page = client.get(claim.speaker.get_absolute_url())
