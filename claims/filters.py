@@ -67,8 +67,8 @@ class ClaimFilter(django_filters.FilterSet):
         max_length=SEARCH_MAX_LENGTH,
         widget=SearchInput(attrs={"placeholder": "Claim or quote words"}),
     )
-    # A claim has one status and each topic once: no filter here can repeat a row,
-    # and DISTINCT would only slow the counts down.
+    # A claim has one status, and the topic filter finds each claim once: no filter
+    # here can repeat a row, and DISTINCT would only slow the counts down.
     status = django_filters.MultipleChoiceFilter(
         label="Status", choices=Status.choices, widget=StatusCheckboxes, distinct=False
     )
@@ -87,11 +87,10 @@ class ClaimFilter(django_filters.FilterSet):
     )
     topic = django_filters.ModelChoiceFilter(
         label="Topic",
-        field_name="topics",
+        method="filter_topic",
         queryset=involved(TallyKind.TOPIC),
         empty_label="Any topic",
         widget=NameSelect(kind=TallyKind.TOPIC),
-        distinct=False,
     )
     date_from = django_filters.DateFilter(
         label="Stated from",
@@ -120,6 +119,9 @@ class ClaimFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_topic(self, queryset, name, topic):
+        return queryset.for_topic(topic)
 
     def order_by(self, queryset, name, value):
         if value == "relevance":
@@ -177,17 +179,18 @@ class ClaimFilter(django_filters.FilterSet):
         return ", ".join(parts)
 
     @property
-    def chosen_statuses_only(self):
-        """The statuses chosen ([] for all) when nothing else narrows the search, else None.
+    def tallied_selection(self):
+        """(topic or None, the statuses chosen or []) when nothing else narrows the search.
 
-        Such a search's counts by status are the published tallies' own.
+        Such a search's counts by status are kept in the published tallies. None
+        when anything else narrows it, or when the query is invalid.
         """
         if not self.is_valid():
             return None
         narrowing = {name: value for name, value in self.form.cleaned_data.items() if value}
-        if set(narrowing) - {"status", "ordering"}:
+        if set(narrowing) - {"status", "topic", "ordering"}:
             return None
-        return narrowing.get("status", [])
+        return narrowing.get("topic"), narrowing.get("status", [])
 
     @property
     def results(self):
@@ -242,12 +245,20 @@ def count_by_status(filterset, *, counts_before_filtering=None):
     When only statuses are chosen, they are the counts of the claims before the
     filter saw them, for the statuses chosen: `counts_before_filtering()` gives
     those (a speaker's scorecard on their page); by default they are the published
-    tallies', for a filter over all published claims. Otherwise the results are counted.
+    tallies', for a filter over all published claims, which also hold each topic's.
+    Otherwise the results are counted.
     """
-    statuses = filterset.chosen_statuses_only
-    if statuses is None:
+    selection = filterset.tallied_selection
+    if selection is None:
         return filterset.results.status_counts()
-    counts = (counts_before_filtering or filterset.menus.status_counts)()
+    topic, statuses = selection
+    if topic is None:
+        counts = (counts_before_filtering or filterset.menus.status_counts)()
+    elif counts_before_filtering is None:
+        counts = PublishedTally.objects.status_counts_of_topic(topic)
+    else:
+        # A topic among claims already narrowed: no tally holds those.
+        return filterset.results.status_counts()
     return [
         (status, count if not statuses or status in statuses else 0) for status, count in counts
     ]

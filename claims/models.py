@@ -109,7 +109,17 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(article=article)
 
     def for_topic(self, topic):
-        return self.filter(topics=topic)
+        """The claims on `topic`, each once.
+
+        When many claims are on it, the claims are read in the list's order and each
+        looked up among the topic's: a page is found after a few dozen, where a join
+        would first read every claim on the topic (20 ms for 5 000 of them). When few
+        are, they are found through the topic's links, not by reading the whole list.
+        """
+        links = Claim.topics.through.objects.filter(topic_id=topic.pk)
+        if PublishedTally.objects.is_widespread(topic):
+            return self.filter(Exists(links.filter(claim_id=OuterRef("pk"))))
+        return self.filter(pk__in=links.values("claim_id"))
 
     def with_status(self, *statuses):
         return self.filter(status__in=statuses)
@@ -429,15 +439,22 @@ class TallyKind(models.TextChoices):
     SPEAKER = "speaker", "Speaker"
     OUTLET = "outlet", "Outlet"
     TOPIC = "topic", "Topic"
+    # A topic's published claims by status, keyed "<topic id>:<status>".
+    TOPIC_STATUS = "topic_status", "Topic and status"
 
 
-# What each tally counts published claims by: a lookup from Claim.
+# What each tally counts published claims by: lookups from Claim, whose values make its key.
 TALLIED_BY = {
-    TallyKind.STATUS: "status",
-    TallyKind.SPEAKER: "speaker",
-    TallyKind.OUTLET: "article__outlet",
-    TallyKind.TOPIC: "topics",
+    TallyKind.STATUS: ("status",),
+    TallyKind.SPEAKER: ("speaker",),
+    TallyKind.OUTLET: ("article__outlet",),
+    TallyKind.TOPIC: ("topics",),
+    TallyKind.TOPIC_STATUS: ("topics", "status"),
 }
+
+
+def tally_key(*values):
+    return ":".join(str(value) for value in values)
 
 
 TALLIED_MODELS = {TallyKind.SPEAKER: Speaker, TallyKind.OUTLET: Outlet, TallyKind.TOPIC: Topic}
@@ -506,38 +523,61 @@ class PublishedTallyQuerySet(models.QuerySet):
         """How many claims are published: every one has a status."""
         return self.filter(kind=TallyKind.STATUS).aggregate(total=Sum("count"))["total"] or 0
 
+    def is_widespread(self, topic):
+        """Whether a page of claims read in order, one after another, would hold some on `topic`.
+
+        That is when the published claims on it outnumber those read to find a page
+        of them: a page's worth times all published claims over those on the topic.
+        """
+        counts = self.filter(
+            Q(kind=TallyKind.STATUS) | Q(kind=TallyKind.TOPIC, key=str(topic.pk))
+        ).values_list("kind", "count")
+        on_topic = sum(count for kind, count in counts if kind == TallyKind.TOPIC)
+        published = sum(count for kind, count in counts if kind == TallyKind.STATUS)
+        return on_topic * on_topic > settings.CLAIMTRACK_PAGE_SIZE * published
+
+    def status_counts_of_topic(self, topic):
+        """[(Status, count)] of a topic's published claims, zeros included."""
+        keys = {tally_key(topic.pk, status): status for status in Status}
+        counts = dict(
+            self.filter(kind=TallyKind.TOPIC_STATUS, key__in=keys).values_list("key", "count")
+        )
+        return [(status, counts.get(key, 0)) for key, status in keys.items()]
+
     def recount(self, kind, keys):
-        """Count again the published claims of these statuses, speakers, outlets or topics."""
+        """Count again the published claims of these statuses, speakers, outlets, topics..."""
         keys = {str(key) for key in keys if key is not None}
         if not keys:
             return
-        lookup = TALLIED_BY[kind]
-        counts = (
-            Claim.objects.published()
-            .filter(**{f"{lookup}__in": keys})
-            .order_by()
-            .values_list(lookup)
-            .annotate(count=Count("pk"))
-        )
+        lookups = TALLIED_BY[kind]
+        claims = Claim.objects.published()
+        for position, lookup in enumerate(lookups):
+            claims = claims.filter(**{f"{lookup}__in": {key.split(":")[position] for key in keys}})
+        counts = claims.order_by().values_list(*lookups).annotate(count=Count("pk"))
         with transaction.atomic():
             self.filter(kind=kind, key__in=keys).delete()
             self.bulk_create(
-                PublishedTally(kind=kind, key=str(key), count=count) for key, count in counts
+                PublishedTally(kind=kind, key=key, count=count)
+                for *values, count in counts
+                if (key := tally_key(*values)) in keys
             )
 
     @transaction.atomic
     def rebuild(self):
         """Count everything again: after loading claims in bulk, which sends no signals."""
         self.all().delete()
-        for kind, lookup in TALLIED_BY.items():
+        for kind, lookups in TALLIED_BY.items():
             counts = (
-                Claim.objects.published().order_by().values_list(lookup).annotate(count=Count("pk"))
+                Claim.objects.published()
+                .order_by()
+                .values_list(*lookups)
+                .annotate(count=Count("pk"))
             )
             self.bulk_create(
                 (
-                    PublishedTally(kind=kind, key=str(key), count=count)
-                    for key, count in counts
-                    if key is not None  # claims without topics
+                    PublishedTally(kind=kind, key=tally_key(*values), count=count)
+                    for *values, count in counts
+                    if None not in values  # claims without topics
                 ),
                 batch_size=1000,
             )
@@ -551,7 +591,7 @@ class PublishedTally(models.Model):
     for what an edit touches (claims.signals), and all at once after bulk loads.
     """
 
-    kind = models.CharField(max_length=10, choices=TallyKind)
+    kind = models.CharField(max_length=20, choices=TallyKind)
     # A status's value, or the id of a speaker, outlet or topic.
     key = models.CharField(max_length=40)
     count = models.PositiveIntegerField()

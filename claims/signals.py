@@ -11,7 +11,16 @@ from django.dispatch import receiver
 
 from claims import search
 from claims.caching import note_public_change
-from claims.models import Claim, CounterSource, PublishedTally, StatusChange, TallyKind, Topic
+from claims.models import (
+    Claim,
+    CounterSource,
+    PublishedTally,
+    Status,
+    StatusChange,
+    TallyKind,
+    Topic,
+    tally_key,
+)
 from sources.models import Article, Outlet, Speaker
 
 # Everything a public page, feed or API response shows comes from these.
@@ -63,6 +72,7 @@ def tallied_keys(claim_id):
         TallyKind.SPEAKER: {row["speaker_id"]},
         TallyKind.OUTLET: {row["article__outlet_id"]},
         TallyKind.TOPIC: set(topic_ids),
+        TallyKind.TOPIC_STATUS: {tally_key(topic_id, row["status"]) for topic_id in topic_ids},
     }
 
 
@@ -102,7 +112,7 @@ def recount_topics(sender, instance, action, reverse, pk_set, **kwargs):
     elif action in ("post_add", "post_remove", "post_clear"):
         changed = pk_set if action != "post_clear" else instance._topics_before_clear
         topic_ids = {instance.pk} if reverse else changed
-        PublishedTally.objects.recount(TallyKind.TOPIC, topic_ids)
+        recount_topics_tallies(topic_ids)
 
 
 @receiver(pre_save, sender=Article, dispatch_uid="tally-article-before")
@@ -122,13 +132,23 @@ def recount_outlets(sender, instance, raw=False, created=False, **kwargs):
 
 @receiver(post_delete, sender=Topic, dispatch_uid="tally-topic-deleted")
 def forget_topic(sender, instance, **kwargs):
-    PublishedTally.objects.recount(TallyKind.TOPIC, {instance.pk})
+    recount_topics_tallies({instance.pk})
+
+
+def recount_topics_tallies(topic_ids):
+    PublishedTally.objects.recount(TallyKind.TOPIC, topic_ids)
+    PublishedTally.objects.recount(
+        TallyKind.TOPIC_STATUS,
+        {tally_key(topic_id, status) for topic_id in topic_ids for status in Status},
+    )
 
 
 @receiver(post_save, sender=Claim, dispatch_uid="corrections-claim")
 def mark_claims_corrections(sender, instance, raw=False, **kwargs):
     """Publishing or withdrawing a claim adds its corrections to the log or takes them out."""
-    if not raw:
+    # What the tallies counted it under before the save: nothing while unpublished.
+    was_published = bool(getattr(instance, "_tallied_before", None))
+    if not raw and was_published != instance.is_published:
         instance.status_changes.mark_public_corrections()
 
 

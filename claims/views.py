@@ -337,7 +337,7 @@ def topic_detail(request, slug):
         claims,
         title=topic.name,
         fixed_filters={"topic": topic.pk},
-        status_counts_of_claims=claims.status_counts,
+        status_counts_of_claims=lambda: PublishedTally.objects.status_counts_of_topic(topic),
     )
     context["topic"] = topic
     return render_with_results(request, "claims/topic.html", context)

@@ -6,7 +6,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from claims.models import BEST_RATING, WORST_RATING, Claim, Stance, Status, StatusChange
+from claims.models import (
+    BEST_RATING,
+    WORST_RATING,
+    Claim,
+    PublishedTally,
+    Stance,
+    Status,
+    StatusChange,
+)
 from sources.models import Article, Speaker
 from tests import factories
 
@@ -243,6 +251,22 @@ class TestClaimQuerySet:
         assert list(Claim.objects.for_article(claim.article)) == [claim]
         assert list(Claim.objects.for_topic(topic)) == [claim]
         assert list(Claim.objects.with_status(Status.MISLEADING)) == [claim]
+
+    def test_a_topic_finds_its_claims_whether_many_or_few_are_on_it(self, settings):
+        settings.CLAIMTRACK_PAGE_SIZE = 2
+        common, rare, unused = (factories.make_topic() for _ in range(3))
+        for number in range(6):
+            factories.make_claim(topics=[common, rare] if number == 0 else [common])
+        factories.make_claim(topics=[common], published=False)
+        factories.make_claim()
+        published = Claim.objects.published().order_by("-stated_on", "-pk")
+
+        # 6 of 7 published claims: more than a page's worth (2) out of every 7 read.
+        assert PublishedTally.objects.is_widespread(common)
+        assert not PublishedTally.objects.is_widespread(rare)
+        for topic in (common, rare, unused):
+            assert list(published.for_topic(topic)) == list(published.filter(topics=topic))
+        assert published.for_topic(common).count() == 6
 
     def test_rated_leaves_out_claims_without_verdict(self):
         rated = factories.make_claim(status=Status.HALF_TRUE)

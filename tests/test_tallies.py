@@ -1,7 +1,9 @@
 """Published tallies: the counts by status, speaker, outlet and topic follow every edit."""
 
 import pytest
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 
 from claims.models import TALLIED_BY, Claim, PublishedTally, Status, TallyKind
 from tests import factories
@@ -15,12 +17,12 @@ def stored_tallies():
 
 def counted_afresh():
     counts = {}
-    for kind, lookup in TALLIED_BY.items():
-        for key, count in (
-            Claim.objects.published().order_by().values_list(lookup).annotate(n=Count("pk"))
+    for kind, lookups in TALLIED_BY.items():
+        for *values, count in (
+            Claim.objects.published().order_by().values_list(*lookups).annotate(n=Count("pk"))
         ):
-            if key is not None:
-                counts[(kind.value, str(key))] = count
+            if None not in values:
+                counts[(kind.value, ":".join(map(str, values)))] = count
     return counts
 
 
@@ -102,11 +104,34 @@ def test_a_verdict_edit_recounts_nothing(world, django_assert_max_num_queries):
 
 
 def test_the_tracker_counts_from_the_tallies_match_counting(client, world):
-    for query in [{}, {"status": ["false", "true"]}, {"ordering": "oldest"}]:
-        from_tallies = client.get("/", query).context["status_counts"]
+    claims, topics = world
+    claims[1].change_status(Status.TRUE, note="New evidence.")
+    claims[3].publish()
+    for query in [
+        {},
+        {"status": ["false", "true"]},
+        {"ordering": "oldest"},
+        {"topic": topics[1].pk},
+        {"topic": topics[0].pk, "status": ["true"]},
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            from_tallies = client.get("/", query).context["status_counts"]
+        assert not any("GROUP BY" in query["sql"] for query in queries.captured_queries)
         query["q"] = "cyberattacks"  # any other filter counts the claims themselves
         counted = client.get("/", query).context["status_counts"]
         assert from_tallies == counted
+        assert sum(count for _, count in counted) > 0
+
+
+def test_a_topics_page_counts_from_the_tallies(client, world):
+    claims, topics = world
+    claims[0].change_status(Status.TRUE, note="New evidence.")
+    response = client.get(topics[0].get_absolute_url())
+
+    assert response.context["status_counts"] == (
+        Claim.objects.published().for_topic(topics[0]).status_counts()
+    )
+    assert dict(response.context["status_counts"])[Status.TRUE] == 1
 
 
 def test_the_menus_are_read_from_the_tallies_in_one_query(world, django_assert_num_queries):
