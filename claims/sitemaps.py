@@ -2,7 +2,7 @@
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -111,9 +111,16 @@ class ArticleSitemap(SectionSitemap):
         return max(filter(None, [article.updated_at, article.claims_updated_at]))
 
     def get_latest_lastmod(self):
-        # Every claim is in an article.
-        latest_article = Article.objects.aggregate(latest=Max("updated_at"))["latest"]
-        return max(filter(None, [latest_article, _latest_published_claim_update()]), default=None)
+        # Every claim is in an article: the latest updated article, and in the same
+        # query the latest updated published claim.
+        latest_claim = Claim.objects.published().order_by("-updated_at").values("updated_at")
+        dates = (
+            Article.objects.order_by("-updated_at")
+            .annotate(latest_claim=Subquery(latest_claim[:1]))
+            .values_list("updated_at", "latest_claim")
+            .first()
+        )
+        return max(filter(None, dates), default=None) if dates else None
 
 
 class PageSitemap(SectionSitemap):
