@@ -30,7 +30,7 @@ from claims.filters import (
 from claims.models import Claim, PublishedTally, Stance, Status, StatusChange, TallyKind
 from claims.paging import ClaimPaginator
 from sources.models import Article
-from sources.text import mark_passages
+from sources.text import mark_passages, passage_in_context
 
 RESULTS_PARTIAL = "claims/tracker.html#results"
 RELATED_CLAIMS_SHOWN = 5
@@ -245,7 +245,6 @@ def claim_detail(request, slug):
         for stance in Stance
         if (group := [source for source in counter_sources if source.stance == stance])
     ]
-    paragraph = claim.article.paragraph_with(claim.quote)
     related_claims = cached(
         request,
         "related-claims",
@@ -254,7 +253,7 @@ def claim_detail(request, slug):
     )
     context = {
         "claim": claim,
-        "quote_passage": mark_passages(paragraph, [(claim.quote, claim)])[0] if paragraph else None,
+        "quote_passage": passage_in_context(claim.article.text, claim.quote),
         "evidence": evidence,
         "related_claims": related_claims,
         "claim_review": claim_review(claim, request.build_absolute_uri("/").rstrip("/")),

@@ -8,7 +8,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 
-from sources.text import find_quote, normalize_for_matching, paragraphs, unique_slug
+from sources.text import find_quote, normalize_for_matching, unique_slug
 
 # The only addresses a link on a public page may carry: never javascript: or data:.
 WEB_SCHEMES = ["http", "https"]
@@ -151,13 +151,5 @@ class Article(SluggedModel):
     def __str__(self):
         return self.title
 
-    @property
-    def paragraphs(self):
-        return paragraphs(self.text)
-
     def contains_quote(self, quote):
         return find_quote(self.text, quote) is not None
-
-    def paragraph_with(self, quote):
-        """The paragraph of the display text in which `quote` occurs, or None."""
-        return next((p for p in self.paragraphs if find_quote(p, quote)), None)

@@ -66,10 +66,21 @@ def find_quote(text, quote):
     return match.span() if match else None
 
 
-def paragraphs(text):
-    """The text's paragraphs: blocks separated by blank lines, or by single lines in flat text."""
-    blocks = [block.strip() for block in re.split(r"\n\s*\n", text)]
-    return [block for block in blocks if block]
+def paragraph_spans(text):
+    """The (start, end) of each paragraph of `text`: blocks between blank lines, stripped."""
+    blocks, start = [], 0
+    for separator in re.finditer(r"\n\s*\n", text):
+        blocks.append((start, separator.start()))
+        start = separator.end()
+    blocks.append((start, len(text)))
+    spans = []
+    for start, end in blocks:
+        block = text[start:end]
+        start += len(block) - len(block.lstrip())
+        end -= len(block) - len(block.rstrip())
+        if start < end:
+            spans.append((start, end))
+    return spans
 
 
 @dataclass(frozen=True)
@@ -83,27 +94,43 @@ class Segment:
 def mark_passages(text, passages):
     """Split text into paragraphs of Segments, marking each passage found.
 
-    `passages` is a list of (quote, target) pairs; a quote that does not occur,
-    or that overlaps one already marked, is left unmarked.
+    `passages` is a list of (quote, target) pairs. A quote that runs over more than
+    one paragraph is marked in each of them; a quote that does not occur, or that
+    overlaps one already marked, is left unmarked.
     """
+    spans = []
+    for quote, target in passages:
+        span = find_quote(text, quote)
+        if span and not any(span[0] < end and start < span[1] for start, end, _ in spans):
+            spans.append((*span, target))
+    spans.sort(key=lambda span: span[0])
     marked = []
-    for paragraph in paragraphs(text):
-        spans = []
-        for quote, target in passages:
-            span = find_quote(paragraph, quote)
-            if span and not any(span[0] < end and start < span[1] for start, end, _ in spans):
-                spans.append((*span, target))
-        spans.sort(key=lambda span: span[0])
-        segments, position = [], 0
+    for paragraph_start, paragraph_end in paragraph_spans(text):
+        segments, position = [], paragraph_start
         for start, end, target in spans:
+            start, end = max(start, paragraph_start), min(end, paragraph_end)
+            if start >= end:
+                continue
             if start > position:
-                segments.append(Segment(paragraph[position:start]))
-            segments.append(Segment(paragraph[start:end], target))
+                segments.append(Segment(text[position:start]))
+            segments.append(Segment(text[start:end], target))
             position = end
-        if position < len(paragraph):
-            segments.append(Segment(paragraph[position:]))
+        if position < paragraph_end:
+            segments.append(Segment(text[position:paragraph_end]))
         marked.append(segments)
     return marked
+
+
+def passage_in_context(text, quote):
+    """The paragraphs of `text` that `quote` runs over, as Segments with the quote marked.
+
+    [] when the quote does not occur.
+    """
+    return [
+        paragraph
+        for paragraph in mark_passages(text, [(quote, True)])
+        if any(segment.target for segment in paragraph)
+    ]
 
 
 # Cyrillic in the romanization English-language newsrooms use (BGN/PCGN, without its

@@ -268,6 +268,27 @@ class TestClaimPage:
         html = client.get(rated_claim.get_absolute_url()).text
         assert f"\u201c<mark>{factories.ARTICLE_QUOTE}</mark>,\u201d the minister said." in html
 
+    def test_highlights_a_quote_that_runs_over_two_paragraphs_in_both(
+        self, client, lavrov, tass_article
+    ):
+        claim = factories.make_claim(
+            speaker=lavrov,
+            article=tass_article,
+            quote="the minister said. He added that talks would continue",
+        )
+        html = client.get(claim.get_absolute_url()).text
+        assert (
+            "<p>\u201cAttacks on our Internet resources, the majority of them, come from the US,"
+            "\u201d <mark>the minister said.</mark></p>"
+            "<p><mark>He added that talks would continue</mark>.</p>"
+        ) in html
+        assert "The minister spoke to reporters" not in html
+
+        article_html = client.get(tass_article.get_absolute_url()).text
+        assert article_html.count("<mark>") == 2
+        link = f'<a class="claim-passage" href="{claim.get_absolute_url()}">'
+        assert article_html.count(link) == 2
+
     def test_falls_back_to_the_bare_quote(self, client, lavrov, tass_article):
         claim = factories.make_claim(
             speaker=lavrov, article=tass_article, quote="Words the article does not contain"
