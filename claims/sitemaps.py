@@ -113,10 +113,9 @@ class ArticleSitemap(SectionSitemap):
     def get_latest_lastmod(self):
         # Every claim is in an article: the latest updated article, and in the same
         # query the latest updated published claim.
-        latest_claim = Claim.objects.published().order_by("-updated_at").values("updated_at")
         dates = (
             Article.objects.order_by("-updated_at")
-            .annotate(latest_claim=Subquery(latest_claim[:1]))
+            .annotate(latest_claim=_latest_claim_update())
             .values_list("updated_at", "latest_claim")
             .first()
         )
