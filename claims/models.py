@@ -641,13 +641,18 @@ class StatusChangeQuerySet(models.QuerySet):
         """Set is_public_correction on these changes from their claims as they are now."""
         return self.update(
             is_public_correction=Exists(
-                Claim.objects.filter(
-                    pk=OuterRef("claim_id"),
-                    is_published=True,
-                    first_published_at__lt=OuterRef("changed_at"),
-                )
+                published_before(OuterRef("claim_id"), OuterRef("changed_at"))
             )
         )
+
+
+def published_before(claim_id, moment):
+    """The claim, if it is published and was first published before `moment`.
+
+    A status change made at `moment` is then a public correction. Either argument
+    may be an expression (OuterRef) as well as a value.
+    """
+    return Claim.objects.filter(pk=claim_id, is_published=True, first_published_at__lt=moment)
 
 
 class StatusChange(models.Model):

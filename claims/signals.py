@@ -19,6 +19,7 @@ from claims.models import (
     StatusChange,
     TallyKind,
     Topic,
+    published_before,
     tally_key,
 )
 from sources.models import Article, Outlet, Speaker
@@ -155,6 +156,6 @@ def mark_claims_corrections(sender, instance, raw=False, **kwargs):
 @receiver(pre_save, sender=StatusChange, dispatch_uid="corrections-change")
 def mark_correction(sender, instance, raw=False, **kwargs):
     if not raw:
-        instance.is_public_correction = Claim.objects.filter(
-            pk=instance.claim_id, is_published=True, first_published_at__lt=instance.changed_at
+        instance.is_public_correction = published_before(
+            instance.claim_id, instance.changed_at
         ).exists()
