@@ -232,8 +232,9 @@ class Claim(models.Model):
     internal_notes = models.TextField(blank=True, help_text="For editors only; never published.")
     slug = models.SlugField(max_length=100, unique=True, blank=True)
     # Kept up to date by save() and when the speaker's names change (claims.signals);
-    # indexed for full-text search by migration 0003, which Meta.indexes cannot
-    # express for both databases (a GIN index on PostgreSQL, an FTS5 table on SQLite).
+    # indexed for full-text search by migrations 0003 and 0012, which Meta.indexes
+    # cannot express for both databases (on PostgreSQL a stored tsvector column with a
+    # GIN index, on SQLite an FTS5 table).
     search_text = models.TextField(editable=False, default="")
     is_published = models.BooleanField("published", default=False)
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)

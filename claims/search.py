@@ -1,17 +1,19 @@
 """Full-text search over claims, with one behaviour on PostgreSQL and SQLite.
 
 Each claim keeps `search_text`: its statement, quote and speaker's names in one
-column. PostgreSQL searches it with a GIN-indexed tsvector and websearch queries
-(quoted phrases, -exclusions, "or"), ranking the matches. SQLite searches an
-FTS5 index of the same column, with the visitor's words translated into FTS5's
-own syntax. Both use the 'simple' configuration: whole words, no stemming and
-no stop words, so that "US" still finds "the US" and plain words find the same
-claims on either database.
+column. PostgreSQL searches its tsvector, stored beside it in `search_document`
+(migration 0012) and GIN-indexed, with websearch queries (quoted phrases,
+-exclusions, "or"), ranking the matches. SQLite searches an FTS5 index of the
+same column, with the visitor's words translated into FTS5's own syntax. Both
+use the 'simple' configuration: whole words, no stemming and no stop words, so
+that "US" still finds "the US" and plain words find the same claims on either
+database.
 """
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db.models import Expression, F
 from django.db.models.expressions import RawSQL
 
 SEARCH_CONFIG = "simple"
@@ -32,10 +34,30 @@ def search_text(statement, quote, speaker_name, speaker_aliases):
     return "\n".join([statement, quote, speaker_name, speaker_aliases]).translate(_MARKUP)
 
 
-def search_vector():
-    # The expression of the GIN index made in migration 0003: keep them identical,
-    # or PostgreSQL will scan the table instead of using the index.
-    return SearchVector("search_text", config=SEARCH_CONFIG)
+class StoredSearchDocument(Expression):
+    """PostgreSQL's `search_document` column of the claims in a query.
+
+    The column is generated from `search_text` by the database (migration 0012)
+    and the model does not declare it, so it is named through `search_text`'s
+    column: the query's alias for the claims table, relabelled in subqueries, comes
+    with it.
+    """
+
+    output_field = SearchVectorField()
+
+    def __init__(self, search_text=None):
+        super().__init__()
+        self.search_text = search_text or F("search_text")
+
+    def get_source_expressions(self):
+        return [self.search_text]
+
+    def set_source_expressions(self, expressions):
+        (self.search_text,) = expressions
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name(self.search_text.alias)
+        return f"{table}.{connection.ops.quote_name('search_document')}", []
 
 
 def has_words(text):
@@ -45,9 +67,9 @@ def has_words(text):
 def postgresql_search(claims, text):
     query = SearchQuery(text.translate(_MARKUP), config=SEARCH_CONFIG, search_type="websearch")
     return (
-        claims.alias(search_document=search_vector())
+        claims.alias(search_document=StoredSearchDocument())
         .filter(search_document=query)
-        .annotate(search_rank=SearchRank(search_vector(), query))
+        .annotate(search_rank=SearchRank(StoredSearchDocument(), query))
     )
 
 
