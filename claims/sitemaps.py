@@ -129,6 +129,7 @@ class PageSitemap(SectionSitemap):
         return [
             "claims:tracker",
             "claims:speakers",
+            "claims:topics",
             "claims:articles",
             "claims:methodology",
             "claims:corrections",

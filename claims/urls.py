@@ -14,6 +14,7 @@ urlpatterns = [
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker"),
     path("articles/", views.article_list, name="articles"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
+    path("topics/", views.topic_list, name="topics"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("methodology/", views.methodology, name="methodology"),

@@ -328,6 +328,15 @@ def article_detail(request, slug):
 
 @require_safe
 @shared_page
+def topic_list(request):
+    topics = PublishedTally.objects.topics().annotate(
+        published_claims=PublishedTally.objects.count_of_outer(TallyKind.TOPIC)
+    )
+    return render(request, "claims/topic_list.html", paginated(request, topics))
+
+
+@require_safe
+@shared_page
 def topic_detail(request, slug):
     topic = get_object_or_404(PublishedTally.objects.topics(), slug=slug)
     claims = Claim.objects.published().for_topic(topic)

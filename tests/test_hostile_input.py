@@ -268,6 +268,11 @@ class TestPages:
         speaker = hostile.speaker
         assert_shown_escaped(html, speaker.name, speaker.role, speaker.affiliation)
 
+    def test_topic_list(self, client, hostile):
+        html = page(client, reverse("claims:topics"))
+
+        assert_shown_escaped(html, hostile.topic.name)
+
     @pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx-partial"])
     def test_speaker_page(self, client, hostile, htmx):
         url = hostile.speaker.get_absolute_url()

@@ -109,6 +109,7 @@ def rated_claim(lavrov, tass_article):
 ALL_PAGES = [
     "/",
     "/speakers/",
+    "/topics/",
     "/articles/",
     "/methodology/",
     "/corrections/",
@@ -566,6 +567,41 @@ class TestTopicPage:
         assert rated_claim.statement in response.text
         assert "HX-Request" in response.headers["Vary"]
 
+    def test_the_index_lists_topics_with_published_claims_and_counts_them(
+        self, client, rated_claim, settings
+    ):
+        cybersecurity = rated_claim.topics.first()
+        factories.make_claim(topics=[cybersecurity])
+        factories.make_claim(published=False, topics=[cybersecurity])
+        factories.make_claim(topics=[factories.make_topic(name="Arms control")])
+        factories.make_claim(published=False, topics=[factories.make_topic(name="Embargoed")])
+
+        response = client.get("/topics/")
+
+        assert response.status_code == 200
+        listed = [(topic.name, topic.published_claims) for topic in response.context["page_obj"]]
+        assert listed == [("Arms control", 1), ("Cybersecurity", 2)]
+        assert f'<a href="{cybersecurity.get_absolute_url()}">Cybersecurity</a>' in response.text
+        assert "2 claims" in response.text and "1 claim<" in response.text
+        assert "Embargoed" not in response.text
+        assert 'href="/topics/" aria-current="page"' in response.text
+
+        settings.CLAIMTRACK_PAGE_SIZE = 1
+        second = client.get("/topics/", {"page": "2"})
+        assert [topic.name for topic in second.context["page_obj"]] == ["Cybersecurity"]
+        assert "<title>Topics (page 2 of 2) · Claimtrack</title>" in second.text
+
+    def test_the_index_says_so_when_no_claim_has_a_topic(self, client):
+        factories.make_claim(published=False, topics=[factories.make_topic()])
+        response = client.get("/topics/")
+        assert response.status_code == 200
+        assert "No published claim has a topic yet." in response.text
+
+    def test_a_topic_page_leads_back_to_the_index(self, client, rated_claim):
+        response = client.get(rated_claim.topics.first().get_absolute_url())
+        assert '<p class="eyebrow"><a href="/topics/">Topics</a></p>' in response.text
+        assert 'href="/topics/" aria-current="page"' in response.text
+
     def test_unknown_topic_is_not_found(self, client):
         assert client.get("/topics/nothing/").status_code == 404
 
@@ -634,15 +670,17 @@ class TestCorrections:
         assert "Page x does not exist; showing page 1." in bad.text
 
 
-@pytest.mark.parametrize("url", ["/speakers/", "/articles/", "/corrections/"])
+@pytest.mark.parametrize("url", ["/speakers/", "/topics/", "/articles/", "/corrections/"])
 def test_index_pages_have_bounded_query_counts(client, url):
     speaker = factories.make_speaker()
-    factories.make_claim(speaker=speaker).change_status(Status.TRUE, note="Rechecked.")
+    factories.make_claim(speaker=speaker, topics=[factories.make_topic()]).change_status(
+        Status.TRUE, note="Rechecked."
+    )
     before = queries_for(client, url)
     for _ in range(4):
-        factories.make_claim(speaker=factories.make_speaker()).change_status(
-            Status.TRUE, note="Rechecked."
-        )
+        factories.make_claim(
+            speaker=factories.make_speaker(), topics=[factories.make_topic()]
+        ).change_status(Status.TRUE, note="Rechecked.")
     assert queries_for(client, url) == before
 
 

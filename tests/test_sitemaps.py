@@ -60,7 +60,7 @@ class TestSitemap:
     def test_lists_the_static_pages(self, client):
         entries = sitemap_entries(client)
 
-        for name in ["tracker", "methodology", "corrections", "speakers", "articles"]:
+        for name in ["tracker", "methodology", "corrections", "speakers", "topics", "articles"]:
             assert absolute(reverse(f"claims:{name}")) in entries
 
     def test_lists_published_claims_with_their_last_update(self, client):
