@@ -483,6 +483,11 @@ class PublishedTallyQuerySet(models.QuerySet):
         tally = self.filter(kind=kind, key=Cast(OuterRef("pk"), models.CharField()))
         return Subquery(tally.values("count")[:1])
 
+    def counts_of(self, kind, pks):
+        """{pk: published claims} of these speakers, outlets or topics (by `kind`)."""
+        tallies = self.filter(kind=kind, key__in=[str(pk) for pk in pks])
+        return {int(key): count for key, count in tallies.values_list("key", "count")}
+
     def for_menus(self, speakers_limit):
         """{kind: [(key, name, count)]}: the count of every status, every outlet and topic,
         and the `speakers_limit` speakers with the most claims, most claimed first.

@@ -4,10 +4,11 @@ Every query for claims starts from Claim.objects.published(): drafts never
 reach a public page, a count or a highlighted passage.
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -191,17 +192,25 @@ def render_with_results(request, template_name, context):
     return response
 
 
-def published_claim_count(field):
-    """An annotation: how many published claims have the outer row as their `field`."""
-    counts = (
-        Claim.objects.published()
-        .filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(counts), 0)
+def counted_page(request, items, counts_of):
+    """The context of a paginated index whose rows each show `published_claims`.
+
+    `counts_of(pks)` gives {pk: count} for the page's rows only: counted in the
+    list's own query, every row before the page was counted too, and page 1 000
+    of the articles took 190 ms on PostgreSQL at 100 000 claims.
+    """
+    context = paginated(request, items)
+    page = context["page_obj"]
+    page.object_list = list(page.object_list)
+    counts = counts_of([row.pk for row in page.object_list])
+    for row in page.object_list:
+        row.published_claims = counts.get(row.pk, 0)
+    return context
+
+
+def published_claims_by_article(article_pks):
+    claims = Claim.objects.published().filter(article__in=article_pks).order_by()
+    return dict(claims.values_list("article").annotate(count=Count("pk")))
 
 
 def scorecard_bar(status_counts):
@@ -266,17 +275,17 @@ def claim_detail(request, slug):
 @require_safe
 @shared_page
 def speaker_list(request):
-    # Counted from the tallies: counting every speaker's claims grew with the archive.
-    speakers = PublishedTally.objects.speakers().annotate(
-        published_claims=PublishedTally.objects.count_of_outer(TallyKind.SPEAKER)
-    )
+    speakers = PublishedTally.objects.speakers()
     # The tracker's speaker menu lists only the most claimed: the others are found here.
     # PostgreSQL refuses NUL characters in any text it is sent.
     name = request.GET.get("q", "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
     if name:
         speakers = speakers.named_like(name)
-    context = paginated(request, speakers) | {"name_query": name}
-    return render(request, "claims/speaker_list.html", context)
+    # Counted from the tallies: counting every speaker's claims grew with the archive.
+    context = counted_page(
+        request, speakers, partial(PublishedTally.objects.counts_of, TallyKind.SPEAKER)
+    )
+    return render(request, "claims/speaker_list.html", context | {"name_query": name})
 
 
 @require_safe
@@ -305,10 +314,9 @@ def speaker_detail(request, slug):
 @require_safe
 @shared_page
 def article_list(request):
-    articles = Article.objects.select_related("outlet").annotate(
-        published_claims=published_claim_count("article")
-    )
-    return render(request, "claims/article_list.html", paginated(request, articles))
+    articles = Article.objects.select_related("outlet").defer("raw_text", "text")
+    context = counted_page(request, articles, published_claims_by_article)
+    return render(request, "claims/article_list.html", context)
 
 
 @require_safe
@@ -329,10 +337,11 @@ def article_detail(request, slug):
 @require_safe
 @shared_page
 def topic_list(request):
-    topics = PublishedTally.objects.topics().annotate(
-        published_claims=PublishedTally.objects.count_of_outer(TallyKind.TOPIC)
+    topics = PublishedTally.objects.topics()
+    context = counted_page(
+        request, topics, partial(PublishedTally.objects.counts_of, TallyKind.TOPIC)
     )
-    return render(request, "claims/topic_list.html", paginated(request, topics))
+    return render(request, "claims/topic_list.html", context)
 
 
 @require_safe

@@ -504,6 +504,13 @@ class TestArticles:
         assert "SOCHI" in item
         assert "1 claim checked" in item
 
+    def test_index_counts_zero_for_an_article_of_drafts_only(self, client, rated_claim):
+        drafts_only = factories.make_article(title="An article still being checked")
+        factories.make_claim(article=drafts_only, published=False)
+        html = client.get("/articles/").text
+        item = html[html.index("An article still being checked") :]
+        assert "0 claims checked" in item[: item.index("</li>")]
+
     def test_page_highlights_published_claims_only(self, client, rated_claim, tass_article):
         factories.make_claim(
             statement="A draft about the talks",
@@ -588,7 +595,9 @@ class TestTopicPage:
 
         settings.CLAIMTRACK_PAGE_SIZE = 1
         second = client.get("/topics/", {"page": "2"})
-        assert [topic.name for topic in second.context["page_obj"]] == ["Cybersecurity"]
+        assert [(topic.name, topic.published_claims) for topic in second.context["page_obj"]] == [
+            ("Cybersecurity", 2)
+        ]
         assert "<title>Topics (page 2 of 2) · Claimtrack</title>" in second.text
 
     def test_the_index_says_so_when_no_claim_has_a_topic(self, client):
