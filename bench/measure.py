@@ -114,6 +114,8 @@ def pages_to_measure():
         Page("speaker", speaker.get_absolute_url()),
         Page("article", median_claim.article.get_absolute_url()),
         Page("topic", busiest_topic.get_absolute_url()),
+        Page("speakers", reverse("claims:speakers")),
+        Page("topics", reverse("claims:topics")),
         Page("articles", reverse("claims:articles")),
         Page("corrections", reverse("claims:corrections")),
         Page("RSS feed", "/feeds/claims/"),

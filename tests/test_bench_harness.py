@@ -28,6 +28,8 @@ PAGE_NAMES = [
     "speaker",
     "article",
     "topic",
+    "speakers",
+    "topics",
     "articles",
     "corrections",
     "RSS feed",
