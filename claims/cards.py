@@ -14,18 +14,8 @@ from django.utils.safestring import SafeString
 
 from claims.links import slug_url, slug_urls
 from claims.models import Claim, Status, Topic
+from sources.models import Article, Outlet, Speaker
 from sources.text import MONTH_NAMES
-
-_CARD_COLUMNS = (
-    "pk",
-    "slug",
-    "statement",
-    "status",
-    "stated_on",
-    "speaker__name",
-    "speaker__slug",
-    "article__outlet__name",
-)
 
 
 @functools.cache
@@ -93,28 +83,44 @@ def cards_html(cards):
     )
 
 
-def _topics_query(claim_count):
-    link = Claim.topics.through._meta
-    topic = Topic._meta
+def _cards_query(claim_count):
+    """What the cards of `claim_count` claims show, one row per claim and topic."""
+    claim, speaker, article = Claim._meta, Speaker._meta, Article._meta
+    outlet, topic, link = Outlet._meta, Topic._meta, Claim.topics.through._meta
     placeholders = ", ".join(["%s"] * claim_count)
     return (
-        f"SELECT link.claim_id, topic.name, topic.slug FROM {link.db_table} AS link "
-        f"JOIN {topic.db_table} AS topic ON topic.{topic.pk.column} = link.topic_id "
-        f"WHERE link.claim_id IN ({placeholders}) ORDER BY topic.name"
+        "SELECT claim.id, claim.slug, claim.statement, claim.status, claim.stated_on,"
+        " speaker.name, speaker.slug, outlet.name, topic.name, topic.slug"
+        f" FROM {claim.db_table} AS claim"
+        f" JOIN {speaker.db_table} AS speaker ON speaker.id = claim.speaker_id"
+        f" JOIN {article.db_table} AS article ON article.id = claim.article_id"
+        f" JOIN {outlet.db_table} AS outlet ON outlet.id = article.outlet_id"
+        f" LEFT JOIN {link.db_table} AS link ON link.claim_id = claim.id"
+        f" LEFT JOIN {topic.db_table} AS topic ON topic.id = link.topic_id"
+        f" WHERE claim.id IN ({placeholders}) ORDER BY topic.name"
     )
 
 
 def claim_cards(claims):
     """The cards of `claims` (a queryset, filtered, ordered and sliced), in two queries.
 
-    The topics are read with a plain query: the ORM took longer to build it than
-    the database took to answer.
+    The first finds the claims' ids, in order, joining nothing: a search's matches
+    are sorted before, not after, each is joined to its speaker and outlet (SQLite
+    joined the 1 000 matches of "cyber attacks" in 100 000 claims to show 20).
+    The second, a plain query, reads what the cards show, topics included: the ORM
+    took longer to build it than the database took to answer.
     """
-    rows = list(claims.values_list(*_CARD_COLUMNS))
-    topics = {}
-    if rows:
-        with connections[claims.db].cursor() as cursor:
-            cursor.execute(_topics_query(len(rows)), [row[0] for row in rows])
-            for claim_id, name, slug in cursor.fetchall():
-                topics.setdefault(claim_id, []).append((name, slug))
-    return [ClaimCard(*row, topics=tuple(topics.get(row[0], ()))) for row in rows]
+    ids = list(claims.values_list("pk", flat=True))
+    if not ids:
+        return []
+    to_date = Claim._meta.get_field("stated_on").to_python  # SQLite answers with text
+    cards, topics = {}, {}
+    with connections[claims.db].cursor() as cursor:
+        cursor.execute(_cards_query(len(ids)), ids)
+        for *card, topic_name, topic_slug in cursor.fetchall():
+            claim_id = card[0]
+            card[4] = to_date(card[4])
+            cards[claim_id] = card
+            if topic_name is not None:
+                topics.setdefault(claim_id, []).append((topic_name, topic_slug))
+    return [ClaimCard(*cards[claim_id], topics=tuple(topics.get(claim_id, ()))) for claim_id in ids]
