@@ -21,7 +21,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bench import FLOOR_PATH, HarnessError
+from bench import FLOOR_PATH, MIN_TIMED_SECONDS, HarnessError
 from bench.floor import floor_rows
 from claims.models import Claim, PublishedTally, Status, TallyKind
 from sources.models import Speaker
@@ -135,8 +135,18 @@ def _get(client, page):
     return response
 
 
-def measure_page(client, page, *, warmups=WARMUP_REQUESTS, requests=TIMED_REQUESTS):
-    """Time `requests` requests for `page` after `warmups` (which also fill the cache)."""
+def measure_page(
+    client,
+    page,
+    *,
+    warmups=WARMUP_REQUESTS,
+    requests=TIMED_REQUESTS,
+    min_seconds=MIN_TIMED_SECONDS,
+):
+    """Time `requests` requests for `page`, or more to fill `min_seconds`, after `warmups`.
+
+    The warm-up requests also fill the cache.
+    """
     for _ in range(warmups):
         _get(client, page)
     with CaptureQueriesContext(connection) as queries:
@@ -144,7 +154,8 @@ def measure_page(client, page, *, warmups=WARMUP_REQUESTS, requests=TIMED_REQUES
     # Counted now: every request starts by emptying the connection's log of queries.
     query_count = len(queries)
     timings = []
-    for _ in range(requests):
+    deadline = time.perf_counter() + min_seconds
+    while len(timings) < requests or time.perf_counter() < deadline:
         started = time.perf_counter()
         _get(client, page)
         timings.append((time.perf_counter() - started) * 1000)
@@ -177,14 +188,22 @@ def check_floor_matches_tracker(client):
             raise HarnessError(f"The tracker's first page does not list the claim {slug}.")
 
 
-def measure_site(*, warmups=WARMUP_REQUESTS, requests=TIMED_REQUESTS, progress=print):
+def measure_site(
+    *,
+    warmups=WARMUP_REQUESTS,
+    requests=TIMED_REQUESTS,
+    min_seconds=MIN_TIMED_SECONDS,
+    progress=print,
+):
     """Every page measured, with what it was measured on: a dict ready for JSON."""
     client = Client()
     check_floor_matches_tracker(client)
     measurements = []
     for page in pages_to_measure():
         progress(f"{page.name}: {page.path}")
-        measurements.append(measure_page(client, page, warmups=warmups, requests=requests))
+        measurements.append(
+            measure_page(client, page, warmups=warmups, requests=requests, min_seconds=min_seconds)
+        )
     return {
         "cache_seconds": settings.CLAIMTRACK_CACHE_SECONDS,
         "cache_backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],

@@ -11,6 +11,8 @@ import operator
 import statistics
 from dataclasses import dataclass
 
+from bench import MIN_TIMED_SECONDS
+
 FLOOR = "floor"
 TRACKER = "tracker"
 # The most a page's median may grow from the smallest size to the largest.
@@ -289,9 +291,10 @@ def document(runs, throughput, *, machine, when, invocation, commands, requests,
         f"Uncached: CLAIMTRACK_CACHE_SECONDS=0 and {first_run['off']['cache_backend']}. Cached: "
         f"CLAIMTRACK_CACHE_SECONDS={first_run['on']['cache_seconds']} (the default) and "
         f"{first_run['on']['cache_backend']}, in the measuring process. "
-        f"Milliseconds: median / 95th percentile of {requests} requests after warm-up "
-        "(the cached runs warm the cache first), through the whole middleware stack with "
-        f"Django's test client; each the median of {rounds} round{'s' if rounds != 1 else ''}, "
+        f"Milliseconds: median / 95th percentile of {requests} requests, or more to fill "
+        f"{MIN_TIMED_SECONDS:g} s, after warm-up (the cached runs warm the cache first), "
+        "through the whole middleware stack with Django's test client; "
+        f"each the median of {rounds} round{'s' if rounds != 1 else ''}, "
         "which take every size in turn. Queries: SQL queries of one request, uncached / cached. "
         "× floor: the page's median over the floor's, uncached / cached. Growth: the median "
         "at the largest size over the median at the smallest."

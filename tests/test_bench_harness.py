@@ -5,13 +5,14 @@ make sure a change to the site cannot break it unnoticed.
 """
 
 import datetime
+import time
 
 import pytest
 from django.core.management import call_command
 
-from bench import HarnessError, report
+from bench import FLOOR_PATH, HarnessError, report
 from bench.floor import floor_rows
-from bench.measure import SEARCH, measure_site
+from bench.measure import SEARCH, Page, measure_page, measure_site
 from bench.throughput import parse_wrk
 from tests import factories
 
@@ -98,8 +99,15 @@ def test_the_floor_lists_the_trackers_first_page(demo_site, client):
         assert claim.get_absolute_url() in floor.text
 
 
+def test_a_quick_page_is_timed_for_the_least_time_given(demo_site, client):
+    # A cached page's 100 requests would last 30 ms, too short to outlast a spell of load.
+    started = time.perf_counter()
+    measure_page(client, Page("floor", FLOOR_PATH), warmups=0, requests=2, min_seconds=0.3)
+    assert time.perf_counter() - started >= 0.3
+
+
 def test_every_page_is_measured_and_has_its_row(demo_site):
-    measurement = measure_site(warmups=1, requests=3, progress=lambda message: None)
+    measurement = measure_site(warmups=1, requests=3, min_seconds=0, progress=lambda message: None)
     pages = report.pages_of(measurement)
 
     assert list(pages) == PAGE_NAMES
