@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 from django.utils.html import escape
@@ -346,3 +347,18 @@ def test_the_largest_archive_allowed_has_enough_different_speaker_names():
     assert len(names) == MAX_CLAIMS // 50
     assert len(set(names)) == len(names)
     assert len({speaker.slug for speaker in archive.speakers}) == len(names)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's VACUUM")
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_vacuums_the_new_archive_at_once():
+    # Left to autovacuum, the vacuum would come later, in the middle of what runs next.
+    seed_demo("--claims", 50, "--verbosity", 0)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT last_vacuum IS NOT NULL, last_analyze IS NOT NULL"
+            " FROM pg_stat_user_tables WHERE relname = %s",
+            [Claim._meta.db_table],
+        )
+        assert cursor.fetchone() == (True, True)
