@@ -117,10 +117,9 @@ def claim_cards(claims):
     cards, topics = {}, {}
     with connections[claims.db].cursor() as cursor:
         cursor.execute(_cards_query(len(ids)), ids)
-        for *card, topic_name, topic_slug in cursor.fetchall():
-            claim_id = card[0]
-            card[4] = to_date(card[4])
-            cards[claim_id] = card
+        for row in cursor.fetchall():
+            claim_id, slug, statement, status, stated_on, *names, topic_name, topic_slug = row
+            cards[claim_id] = (claim_id, slug, statement, status, to_date(stated_on), *names)
             if topic_name is not None:
                 topics.setdefault(claim_id, []).append((topic_name, topic_slug))
     return [ClaimCard(*cards[claim_id], topics=tuple(topics.get(claim_id, ()))) for claim_id in ids]
