@@ -76,9 +76,9 @@ def pages_to_measure():
     if not count:
         raise HarnessError("No published claims: seed the database first (manage.py seed_demo).")
     speaker = busiest_speaker(claims)
-    busiest_topic = PublishedTally.objects.topics().order_by(
-        PublishedTally.objects.count_of_outer(TallyKind.TOPIC).desc(), "pk"
-    )[0]
+    topics = list(PublishedTally.objects.topics())
+    topic_counts = PublishedTally.objects.counts_of(TallyKind.TOPIC, [topic.pk for topic in topics])
+    busiest_topic = min(topics, key=lambda topic: (-topic_counts[topic.pk], topic.pk))
     median_claim = claims.select_related("article").order_by("pk")[count // 2]
     date_from, date_to = DATE_RANGE
     narrowed = claims.filter(status=Status.FALSE, speaker=speaker, stated_on__range=DATE_RANGE)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connections, models, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -477,11 +477,6 @@ class PublishedTallyQuerySet(models.QuerySet):
     def named(self, kind):
         """The speakers, outlets or topics (by `kind`) that published claims involve."""
         return TALLIED_MODELS[kind].objects.filter(pk__in=self._ids(kind))
-
-    def count_of_outer(self, kind):
-        """An annotation: the published claims of the outer speaker, outlet or topic."""
-        tally = self.filter(kind=kind, key=Cast(OuterRef("pk"), models.CharField()))
-        return Subquery(tally.values("count")[:1])
 
     def counts_of(self, kind, pks):
         """{pk: published claims} of these speakers, outlets or topics (by `kind`)."""
