@@ -151,6 +151,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         },
         "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5),
     }
+    # A query run DATABASE_PREPARE_THRESHOLD times on a pooled connection is prepared
+    # there: PostgreSQL then skips planning it, and planning the claim cards' joins took
+    # longer than running them (BENCHMARKS.md). 0 switches it off, as a pooler in
+    # transaction mode needs: a statement prepared on one of its server connections is
+    # missing from the next.
+    prepare_threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)
+    if prepare_threshold < 0:
+        raise ImproperlyConfigured("DATABASE_PREPARE_THRESHOLD must be 0 (off) or more")
+    if prepare_threshold:
+        DATABASES["default"]["OPTIONS"] |= {
+            "server_side_binding": True,
+            "prepare_threshold": prepare_threshold,
+        }
 if test_database_name := env_str("DATABASE_TEST_NAME"):
     # Lets concurrent CI runs on one server each build their own test database.
     DATABASES["default"]["TEST"] = {"NAME": test_database_name}

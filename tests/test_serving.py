@@ -25,7 +25,7 @@ from django.test import override_settings
 from django.urls import path, re_path
 from psycopg_pool import PoolTimeout
 
-from claims.models import Claim
+from claims.models import Claim, PublishedTally
 from serving.log_format import OneLineFormatter
 from serving.middleware import RETRY_AFTER_SECONDS
 from tests.production_servers import (
@@ -233,6 +233,20 @@ def test_a_pool_timeout_answers_503(client, db, request_log):
 def test_a_page_that_needs_no_database_answers_while_it_is_down(client, db, database_down):
     response = client.get("/quiet/")
     assert response.status_code == 200
+
+
+@pytest.mark.skipif(
+    connections["default"].vendor != "postgresql", reason="PostgreSQL's prepared statements"
+)
+def test_a_query_repeated_on_a_connection_is_prepared_there(claim, settings):
+    threshold = settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"]
+    connection = connections["default"]
+    for _ in range(threshold + 1):
+        PublishedTally.objects.for_menus(speakers_limit=10)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any("FROM claims_publishedtally" in statement for statement in prepared), prepared
 
 
 # Log lines

@@ -87,6 +87,19 @@ def test_postgresql_connections_come_from_a_checked_pool():
     assert "check_connection" in result.stdout
 
 
+def test_postgresql_prepares_repeated_queries_unless_switched_off():
+    postgresql = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test"}
+    expression = "{k: v for k, v in s.DATABASES['default']['OPTIONS'].items() if k != 'pool'}"
+    by_default = read_setting(expression, **postgresql).stdout
+    assert "'server_side_binding': True, 'prepare_threshold': 5" in by_default
+    switched_off = read_setting(expression, DATABASE_PREPARE_THRESHOLD="0", **postgresql).stdout
+    assert "server_side_binding" not in switched_off
+    assert "prepare_threshold" not in switched_off
+    negative = read_setting(expression, DATABASE_PREPARE_THRESHOLD="-1", **postgresql)
+    assert negative.returncode != 0
+    assert "DATABASE_PREPARE_THRESHOLD must be 0 (off) or more" in negative.stderr
+
+
 def test_production_is_https_only_unless_the_redirect_is_switched_off():
     production = {"DJANGO_SECRET_KEY": "a-real-secret", "DJANGO_ALLOWED_HOSTS": "example.org"}
     expression = "(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE)"
