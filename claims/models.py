@@ -109,15 +109,18 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(article=article)
 
     def for_topic(self, topic):
-        """The claims on `topic`, each once.
+        return self.on_topics([topic.pk], wanted=settings.CLAIMTRACK_PAGE_SIZE)
 
-        When many claims are on it, the claims are read in the list's order and each
-        looked up among the topic's: a page is found after a few dozen, where a join
-        would first read every claim on the topic (20 ms for 5 000 of them). When few
-        are, they are found through the topic's links, not by reading the whole list.
+    def on_topics(self, topic_ids, *, wanted):
+        """The claims on any of `topic_ids`, each once, to be read `wanted` at a time in order.
+
+        When many claims are on them, the claims are read in the list's order and each
+        looked up among the topics': `wanted` are found after a few dozen, where a join
+        would first read every claim on the topics (20 ms for 5 000 of them). When few
+        are, they are found through the topics' links, not by reading the whole list.
         """
-        links = Claim.topics.through.objects.filter(topic_id=topic.pk)
-        if PublishedTally.objects.is_widespread(topic):
+        links = Claim.topics.through.objects.filter(topic_id__in=topic_ids)
+        if PublishedTally.objects.is_widespread(topic_ids, wanted=wanted):
             return self.filter(Exists(links.filter(claim_id=OuterRef("pk"))))
         return self.filter(pk__in=links.values("claim_id"))
 
@@ -148,17 +151,21 @@ class ClaimQuerySet(models.QuerySet):
             return self.order_by("-search_rank", "-stated_on", "-pk")
         return self.order_by("-stated_on", "-pk")
 
-    def related_to(self, claim):
-        """Other claims by the same speaker or on one of the same topics.
+    def related_to(self, claim, count):
+        """The ids of the `count` newest other claims by the speaker or on a topic of `claim`.
 
-        EXISTS rather than a join: the newest claims can then be read in order
-        until enough are found, instead of all that share a topic being sorted.
+        The speaker's and the topics' are found apart, newest first, and merged. Asked
+        for at once, with OR, both databases read the claims newest first testing each,
+        and for a speaker and topics with few claims read every published claim: over
+        100 ms at 100 000 claims (BENCHMARKS.md).
         """
-        topic_ids = [topic.pk for topic in claim.topics.all()]
-        shares_a_topic = Exists(
-            Claim.topics.through.objects.filter(claim_id=OuterRef("pk"), topic_id__in=topic_ids)
+        newest_first = (
+            self.exclude(pk=claim.pk).order_by("-stated_on", "-pk").values_list("stated_on", "pk")
         )
-        return self.filter(Q(speaker_id=claim.speaker_id) | shares_a_topic).exclude(pk=claim.pk)
+        found = set(newest_first.filter(speaker_id=claim.speaker_id)[:count])
+        if topic_ids := [topic.pk for topic in claim.topics.all()]:
+            found.update(newest_first.on_topics(topic_ids, wanted=count)[:count])
+        return [pk for _, pk in sorted(found, reverse=True)[:count]]
 
     def rows_between(self, start, stop):
         """The claims from row `start` to row `stop` of this ordered queryset, as a queryset.
@@ -524,18 +531,20 @@ class PublishedTallyQuerySet(models.QuerySet):
         """How many claims are published: every one has a status."""
         return self.filter(kind=TallyKind.STATUS).aggregate(total=Sum("count"))["total"] or 0
 
-    def is_widespread(self, topic):
-        """Whether a page of claims read in order, one after another, would hold some on `topic`.
+    def is_widespread(self, topic_ids, *, wanted):
+        """Whether `wanted` claims on any of `topic_ids` are found soon among claims read in order.
 
-        That is when the published claims on it outnumber those read to find a page
-        of them: a page's worth times all published claims over those on the topic.
+        That is when the published claims on them outnumber those read to find
+        `wanted` of them: `wanted` times all published claims over those on the topics.
+        A claim on several of the topics counts once for each: this is an estimate.
         """
         counts = self.filter(
-            Q(kind=TallyKind.STATUS) | Q(kind=TallyKind.TOPIC, key=str(topic.pk))
+            Q(kind=TallyKind.STATUS)
+            | Q(kind=TallyKind.TOPIC, key__in=[str(pk) for pk in topic_ids])
         ).values_list("kind", "count")
-        on_topic = sum(count for kind, count in counts if kind == TallyKind.TOPIC)
+        on_topics = sum(count for kind, count in counts if kind == TallyKind.TOPIC)
         published = sum(count for kind, count in counts if kind == TallyKind.STATUS)
-        return on_topic * on_topic > settings.CLAIMTRACK_PAGE_SIZE * published
+        return on_topics * on_topics > wanted * published
 
     def status_counts_of_topic(self, topic):
         """[(Status, count)] of a topic's published claims, zeros included."""

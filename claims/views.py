@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
 from claims.caching import cached, shared_page
-from claims.cards import claim_cards
+from claims.cards import cards_of, claim_cards
 from claims.claimreview import claim_review
 from claims.filters import (
     SEARCH_MAX_LENGTH,
@@ -258,7 +258,7 @@ def claim_detail(request, slug):
         request,
         "related-claims",
         claim.pk,
-        lambda: claim_cards(Claim.objects.published().related_to(claim)[:RELATED_CLAIMS_SHOWN]),
+        lambda: cards_of(Claim.objects.published().related_to(claim, RELATED_CLAIMS_SHOWN)),
     )
     context = {
         "claim": claim,

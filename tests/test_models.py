@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from claims.models import (
     BEST_RATING,
@@ -236,11 +237,43 @@ class TestClaimQuerySet:
         both_topics = factories.make_claim(topics=[cyber, talks])
         unrelated = factories.make_claim(topics=[factories.make_topic()])
 
-        related = list(Claim.objects.related_to(claim))
+        related = Claim.objects.related_to(claim, 5)
 
-        assert sorted(related, key=lambda c: c.pk) == [same_speaker, both_topics]
-        assert claim not in related
-        assert unrelated not in related
+        assert sorted(related) == [same_speaker.pk, both_topics.pk]
+        assert claim.pk not in related
+        assert unrelated.pk not in related
+
+    @pytest.mark.parametrize("topic_claims", [2, 12], ids=["few on the topic", "many"])
+    def test_related_to_gives_the_newest_of_both_kinds_each_once(self, topic_claims):
+        speaker, topic = factories.make_speaker(), factories.make_topic()
+        claim = factories.make_claim(speaker=speaker, topics=[topic])
+        start = datetime.date(2020, 1, 1)
+        by_speaker = [
+            factories.make_claim(speaker=speaker, stated_on=start + datetime.timedelta(days=day))
+            for day in range(0, 30, 3)
+        ]
+        on_topic = [
+            factories.make_claim(topics=[topic], stated_on=start + datetime.timedelta(days=day))
+            for day in range(29, 29 - 3 * topic_claims, -3)
+        ]
+        both = factories.make_claim(
+            speaker=speaker, topics=[topic], stated_on=start + datetime.timedelta(days=40)
+        )
+        factories.make_claim(stated_on=start + datetime.timedelta(days=50))
+        factories.make_claim(speaker=speaker, topics=[topic], stated_on=start, published=False)
+        published = Claim.objects.published()
+        expected = list(
+            published.filter(Q(speaker=speaker) | Q(topics=topic))
+            .exclude(pk=claim.pk)
+            .distinct()
+            .order_by("-stated_on", "-pk")
+            .values_list("pk", flat=True)[:6]
+        )
+
+        assert published.related_to(claim, 6) == expected
+        assert expected[0] == both.pk
+        assert set(expected) & {c.pk for c in on_topic}
+        assert set(expected) & {c.pk for c in by_speaker}
 
     def test_for_speaker_article_topic_and_status(self):
         topic = factories.make_topic()
@@ -262,8 +295,8 @@ class TestClaimQuerySet:
         published = Claim.objects.published().order_by("-stated_on", "-pk")
 
         # 6 of 7 published claims: more than a page's worth (2) out of every 7 read.
-        assert PublishedTally.objects.is_widespread(common)
-        assert not PublishedTally.objects.is_widespread(rare)
+        assert PublishedTally.objects.is_widespread([common.pk], wanted=2)
+        assert not PublishedTally.objects.is_widespread([rare.pk], wanted=2)
         for topic in (common, rare, unused):
             assert list(published.for_topic(topic)) == list(published.filter(topics=topic))
         assert published.for_topic(common).count() == 6

@@ -348,7 +348,7 @@ class TestClaimPage:
         settings.CLAIMTRACK_CACHE_SECONDS = 0  # every query a request can cost
         factories.make_claim(speaker=lavrov)
         before = queries_for(client, rated_claim.get_absolute_url())
-        assert before <= 6
+        assert before <= 8
         for number in range(4):
             factories.make_counter_source(rated_claim, title=f"Document {number}")
             factories.make_counter_source(
