@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from claims.caching import cached
 from claims.filters import ClaimFilter, count_by_status
 from claims.models import Claim
-from claims.paging import ClaimPaginator
+from claims.paging import IdsFirstPaginator
 from claims.serializers import claim_to_dict, claims_csv_lines
 
 MAX_PAGE_SIZE = 100
@@ -66,7 +66,7 @@ def claim_list(request):
 
     def page_of_claims():
         total = sum(count for _, count in count_by_status(filterset))
-        paginator = ClaimPaginator(
+        paginator = IdsFirstPaginator(
             filterset.results.with_details(), min(page_size, MAX_PAGE_SIZE), count=total
         )
         if page_number > paginator.num_pages:

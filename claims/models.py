@@ -167,19 +167,6 @@ class ClaimQuerySet(models.QuerySet):
             found.update(newest_first.on_topics(topic_ids, wanted=count)[:count])
         return [pk for _, pk in sorted(found, reverse=True)[:count]]
 
-    def rows_between(self, start, stop):
-        """The claims from row `start` to row `stop` of this ordered queryset, as a queryset.
-
-        Past the first page, the ids are found first, then only their rows are read:
-        with a plain OFFSET the database joins every claim it skips to its speaker,
-        article and outlet before dropping it, and page 200 of 100 000 claims cost
-        three times the first page (BENCHMARKS.md). The ids come from the index that
-        serves the ordering, whose entries hold them.
-        """
-        if not start:
-            return self[:stop]
-        return self.filter(pk__in=self.values("pk")[start:stop])
-
     def with_related(self):
         """What a list of claims shows, fetched in a fixed number of queries.
 

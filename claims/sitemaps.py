@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from claims.caching import shared_page
 from claims.models import Claim, PublishedTally
-from claims.paging import ClaimPaginator
+from claims.paging import IdsFirstPaginator
 from sources.models import Article
 
 
@@ -47,7 +47,7 @@ class ClaimSitemap(SectionSitemap):
     @property
     def paginator(self):
         count = PublishedTally.objects.published_claim_count()
-        return ClaimPaginator(self.items(), self.limit, count=count)
+        return IdsFirstPaginator(self.items(), self.limit, count=count)
 
     def lastmod(self, claim):
         return claim.updated_at

@@ -29,7 +29,7 @@ from claims.filters import (
     query_without_page,
 )
 from claims.models import Claim, PublishedTally, Stance, Status, StatusChange, TallyKind
-from claims.paging import ClaimPaginator
+from claims.paging import IdsFirstPaginator
 from sources.models import Article
 from sources.text import mark_passages, passage_in_context
 
@@ -143,7 +143,7 @@ def claim_results(request, claims, *, title, fixed_filters=None, status_counts_o
     )
     # Every claim has exactly one status, so the counts add up to the total.
     total = sum(count for _, count in status_counts)
-    paginator = ClaimPaginator(results, settings.CLAIMTRACK_PAGE_SIZE, count=total)
+    paginator = IdsFirstPaginator(results, settings.CLAIMTRACK_PAGE_SIZE, count=total)
     context = paginated(request, paginator)
     page = context["page_obj"]
     page.object_list = cached(
@@ -315,7 +315,8 @@ def speaker_detail(request, slug):
 @shared_page
 def article_list(request):
     articles = Article.objects.select_related("outlet").defer("raw_text", "text")
-    context = counted_page(request, articles, published_claims_by_article)
+    pages = IdsFirstPaginator(articles, settings.CLAIMTRACK_PAGE_SIZE)
+    context = counted_page(request, pages, published_claims_by_article)
     return render(request, "claims/article_list.html", context)
 
 

@@ -130,8 +130,9 @@ class Article(SluggedModel):
 
     class Meta:
         # Undated articles last on every database (PostgreSQL sorts NULL first when
-        # descending). The index for this order is made by migration 0006.
-        ordering = [models.F("published_on").desc(nulls_last=True), "title"]
+        # descending), and the id last, so that pages of the list never share a row.
+        # The index for this order is made by migration 0007.
+        ordering = [models.F("published_on").desc(nulls_last=True), "title", "pk"]
         get_latest_by = "published_on"
         constraints = [
             models.UniqueConstraint(

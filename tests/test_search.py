@@ -9,6 +9,7 @@ from django.db.models import Count
 
 from claims import search
 from claims.models import Claim
+from claims.paging import rows_between
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +165,7 @@ def test_a_later_page_of_a_search_reads_the_same_matches(claims, client, setting
     ]
     assert [
         claim.statement
-        for claim in Claim.objects.search("lavrov").order_by("stated_on").rows_between(1, 2)
+        for claim in rows_between(Claim.objects.search("lavrov").order_by("stated_on"), 1, 2)
     ] == [claims["sanctions"].statement]
 
 
