@@ -377,4 +377,5 @@ def methodology(request):
 @shared_page
 def corrections(request):
     changes = StatusChange.objects.public_corrections()
-    return render(request, "claims/corrections.html", paginated(request, changes))
+    pages = IdsFirstPaginator(changes, settings.CLAIMTRACK_PAGE_SIZE)
+    return render(request, "claims/corrections.html", paginated(request, pages))

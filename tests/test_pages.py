@@ -717,6 +717,23 @@ class TestCorrections:
         assert bad.status_code == 200
         assert "Page x does not exist; showing page 1." in bad.text
 
+    def test_every_correction_is_on_exactly_one_page_newest_first(self, client, settings):
+        settings.CLAIMTRACK_PAGE_SIZE = 2
+        claim = factories.make_claim(status=Status.CHECKING)
+        same_moment = timezone.now()
+        changes = []
+        for status in [Status.FALSE, Status.MISLEADING, Status.HALF_TRUE, Status.TRUE]:
+            change = claim.change_status(status, note=f"Now {status.label}.")
+            # Two pairs made at the same moment: the id orders them.
+            change.changed_at = same_moment + datetime.timedelta(minutes=len(changes) // 2)
+            change.save()
+            changes.append(change)
+        listed = []
+        for number in (1, 2):
+            page = client.get("/corrections/", {"page": number}).context["page_obj"]
+            listed += [change.pk for change in page.object_list]
+        assert listed == [change.pk for change in reversed(changes)]
+
 
 @pytest.mark.parametrize("url", ["/speakers/", "/topics/", "/articles/", "/corrections/"])
 def test_index_pages_have_bounded_query_counts(client, url):
