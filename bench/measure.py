@@ -23,8 +23,8 @@ from django.urls import reverse
 
 from bench import FLOOR_PATH, MIN_TIMED_SECONDS, HarnessError
 from bench.floor import floor_rows
-from claims.models import Claim, PublishedTally, Status, TallyKind
-from sources.models import Speaker
+from claims.models import Claim, PublishedTally, Status, StatusChange, TallyKind
+from sources.models import Article, Speaker
 
 WARMUP_REQUESTS = 5
 TIMED_REQUESTS = 100
@@ -69,6 +69,10 @@ def busiest_speaker(claims):
     return Speaker.objects.get(pk=speaker_id)
 
 
+def last_page(item_count):
+    return max(1, math.ceil(item_count / settings.CLAIMTRACK_PAGE_SIZE))
+
+
 def pages_to_measure():
     """The pages to time, with the speaker, claim and article picked from the data."""
     claims = Claim.objects.published()
@@ -97,6 +101,8 @@ def pages_to_measure():
         }
     )
     page_count = math.ceil(count / settings.CLAIMTRACK_PAGE_SIZE)
+    last_article_page = last_page(Article.objects.count())
+    last_corrections_page = last_page(StatusChange.objects.public_corrections().count())
     deep_page_note = (
         ""
         if page_count >= DEEP_PAGE
@@ -118,6 +124,12 @@ def pages_to_measure():
         Page("topics", reverse("claims:topics")),
         Page("articles", reverse("claims:articles")),
         Page("corrections", reverse("claims:corrections")),
+        # The deepest pages of the longest indexes, whatever their number at each size.
+        Page("articles: last page", f"{reverse('claims:articles')}?page={last_article_page}"),
+        Page(
+            "corrections: last page",
+            f"{reverse('claims:corrections')}?page={last_corrections_page}",
+        ),
         Page("RSS feed", "/feeds/claims/"),
         Page("RSS feed: one status", "/feeds/claims/?status=false"),
         Page("RSS feed: changed verdicts", reverse("feeds:updates")),

@@ -33,6 +33,8 @@ PAGE_NAMES = [
     "topics",
     "articles",
     "corrections",
+    "articles: last page",
+    "corrections: last page",
     "RSS feed",
     "RSS feed: one status",
     "RSS feed: changed verdicts",
