@@ -9,7 +9,7 @@ def rows_between(rows, start, stop):
     Past the first page, the ids are found first, then only their rows are read:
     with a plain OFFSET the database reads (and joins) every row it skips before
     dropping it. Page 200 of 100 000 claims cost three times the first page, and the
-    last page of 20 000 articles fifteen times (BENCHMARKS.md). The ids come from the
+    last page of 20 000 articles eight times (BENCHMARKS.md). The ids come from the
     index that serves the ordering, whose entries hold them.
     """
     if not start:
