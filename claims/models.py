@@ -456,21 +456,24 @@ TALLIED_MODELS = {TallyKind.SPEAKER: Speaker, TallyKind.OUTLET: Outlet, TallyKin
 
 
 class PublishedTallyQuerySet(models.QuerySet):
-    def _ids(self, kind):
-        return (
-            self.filter(kind=kind)
-            .annotate(object_id=Cast("key", models.BigIntegerField()))
-            .values("object_id")
-        )
-
     # Public menus, pages and feeds offer only who and what published claims involve:
     # a speaker or topic known only from drafts stays unpublished too.
     def speakers(self):
         return self.named(TallyKind.SPEAKER)
 
     def named(self, kind):
-        """The speakers, outlets or topics (by `kind`) that published claims involve."""
-        return TALLIED_MODELS[kind].objects.filter(pk__in=self._ids(kind))
+        """The speakers, outlets or topics (by `kind`) that published claims involve.
+
+        Each is looked up among the tallies as it is read, so a page of them is read in
+        the list's order: with IN, every tally was read and every row sorted first,
+        and the speakers' index grew with the archive.
+        """
+        tallied = self.filter(kind=kind, key=Cast(OuterRef("pk"), models.CharField()))
+        return TALLIED_MODELS[kind].objects.filter(Exists(tallied))
+
+    def count_named(self, kind):
+        """How many speakers, outlets or topics (by `kind`) published claims involve."""
+        return self.filter(kind=kind).count()
 
     def counts_of(self, kind, pks):
         """{pk: published claims} of these speakers, outlets or topics (by `kind`)."""

@@ -280,10 +280,13 @@ def speaker_list(request):
     # PostgreSQL refuses NUL characters in any text it is sent.
     name = request.GET.get("q", "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
     if name:
-        speakers = speakers.named_like(name)
+        pages = IdsFirstPaginator(speakers.named_like(name), settings.CLAIMTRACK_PAGE_SIZE)
+    else:
+        count = PublishedTally.objects.count_named(TallyKind.SPEAKER)
+        pages = IdsFirstPaginator(speakers, settings.CLAIMTRACK_PAGE_SIZE, count=count)
     # Counted from the tallies: counting every speaker's claims grew with the archive.
     context = counted_page(
-        request, speakers, partial(PublishedTally.objects.counts_of, TallyKind.SPEAKER)
+        request, pages, partial(PublishedTally.objects.counts_of, TallyKind.SPEAKER)
     )
     return render(request, "claims/speaker_list.html", context | {"name_query": name})
 

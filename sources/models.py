@@ -92,7 +92,12 @@ class Speaker(SluggedModel):
     objects = SpeakerQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        # The id last, so that pages of a list never share a speaker of the same name.
+        ordering = ["name", "pk"]
+        indexes = [
+            # Lists of speakers, read a page at a time in their order.
+            models.Index(fields=["name", "id"], name="speaker_name_idx"),
+        ]
 
     def __str__(self):
         return self.name

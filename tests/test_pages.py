@@ -396,6 +396,23 @@ class TestSpeakers:
         # A NUL character, which PostgreSQL refuses, is dropped: here nothing is left.
         assert len(names(client.get("/speakers/", {"q": "\x00"}))) == 2
 
+    def test_every_speaker_is_on_exactly_one_page_by_name(self, client, settings):
+        settings.CLAIMTRACK_PAGE_SIZE = 2
+        # Namesakes: the id orders them.
+        speakers = [
+            factories.make_speaker(name=name) for name in ["Zoe", "Ann", "Ann", "Bo", "Ann"]
+        ]
+        for speaker in speakers:
+            factories.make_claim(speaker=speaker)
+        factories.make_claim(speaker=factories.make_speaker(name="Al"), published=False)
+        listed = []
+        for number in (1, 2, 3):
+            response = client.get("/speakers/", {"page": number})
+            assert response.context["page_obj"].paginator.count == 5
+            listed += [speaker.pk for speaker in response.context["page_obj"].object_list]
+        zoe, ann, second_ann, bo, third_ann = speakers
+        assert listed == [ann.pk, second_ann.pk, third_ann.pk, bo.pk, zoe.pk]
+
     @pytest.mark.parametrize("typed", ["nobody at all", "<script>", "x" * 5000, "%", "_", "a\x00b"])
     def test_a_name_that_matches_nobody_says_so(self, client, rated_claim, typed):
         response = client.get("/speakers/", {"q": typed})
