@@ -69,8 +69,9 @@ def busiest_speaker(claims):
     return Speaker.objects.get(pk=speaker_id)
 
 
-def last_page(item_count):
-    return max(1, math.ceil(item_count / settings.CLAIMTRACK_PAGE_SIZE))
+def last_full_page(item_count):
+    """The deepest page that shows as many rows as the first: pages compare at both sizes."""
+    return max(1, item_count // settings.CLAIMTRACK_PAGE_SIZE)
 
 
 def pages_to_measure():
@@ -101,8 +102,8 @@ def pages_to_measure():
         }
     )
     page_count = math.ceil(count / settings.CLAIMTRACK_PAGE_SIZE)
-    last_article_page = last_page(Article.objects.count())
-    last_corrections_page = last_page(StatusChange.objects.public_corrections().count())
+    deep_article_page = last_full_page(Article.objects.count())
+    deep_corrections_page = last_full_page(StatusChange.objects.public_corrections().count())
     deep_page_note = (
         ""
         if page_count >= DEEP_PAGE
@@ -125,10 +126,10 @@ def pages_to_measure():
         Page("articles", reverse("claims:articles")),
         Page("corrections", reverse("claims:corrections")),
         # The deepest pages of the longest indexes, whatever their number at each size.
-        Page("articles: last page", f"{reverse('claims:articles')}?page={last_article_page}"),
+        Page("articles: deep page", f"{reverse('claims:articles')}?page={deep_article_page}"),
         Page(
-            "corrections: last page",
-            f"{reverse('claims:corrections')}?page={last_corrections_page}",
+            "corrections: deep page",
+            f"{reverse('claims:corrections')}?page={deep_corrections_page}",
         ),
         Page("RSS feed", "/feeds/claims/"),
         Page("RSS feed: one status", "/feeds/claims/?status=false"),
