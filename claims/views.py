@@ -45,14 +45,15 @@ SCORECARD_GAP = 0.4
 def paginate(request, items):
     """(page, message): the page that `?page=` asks for, or the nearest one and why.
 
-    `items` is a list or queryset, or a Paginator of one. Visitors edit URLs by
-    hand, so a page that does not exist is answered with a real page and a
-    sentence saying which, never with an error.
+    `items` is an ordered queryset, read a page at a time with its ids first
+    (IdsFirstPaginator), or a Paginator of one. Visitors edit URLs by hand, so a
+    page that does not exist is answered with a real page and a sentence saying
+    which, never with an error.
     """
     if isinstance(items, Paginator):
         paginator = items
     else:
-        paginator = Paginator(items, settings.CLAIMTRACK_PAGE_SIZE)
+        paginator = IdsFirstPaginator(items, settings.CLAIMTRACK_PAGE_SIZE)
     requested = request.GET.get("page", "").strip()
     if not requested:
         return paginator.page(1), ""
@@ -280,13 +281,14 @@ def speaker_list(request):
     # PostgreSQL refuses NUL characters in any text it is sent.
     name = request.GET.get("q", "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
     if name:
-        pages = IdsFirstPaginator(speakers.named_like(name), settings.CLAIMTRACK_PAGE_SIZE)
+        listed = speakers.named_like(name)
     else:
+        # All of them are counted in the tallies, without matching each speaker with them.
         count = PublishedTally.objects.count_named(TallyKind.SPEAKER)
-        pages = IdsFirstPaginator(speakers, settings.CLAIMTRACK_PAGE_SIZE, count=count)
+        listed = IdsFirstPaginator(speakers, settings.CLAIMTRACK_PAGE_SIZE, count=count)
     # Counted from the tallies: counting every speaker's claims grew with the archive.
     context = counted_page(
-        request, pages, partial(PublishedTally.objects.counts_of, TallyKind.SPEAKER)
+        request, listed, partial(PublishedTally.objects.counts_of, TallyKind.SPEAKER)
     )
     return render(request, "claims/speaker_list.html", context | {"name_query": name})
 
@@ -318,8 +320,7 @@ def speaker_detail(request, slug):
 @shared_page
 def article_list(request):
     articles = Article.objects.select_related("outlet").defer("raw_text", "text")
-    pages = IdsFirstPaginator(articles, settings.CLAIMTRACK_PAGE_SIZE)
-    context = counted_page(request, pages, published_claims_by_article)
+    context = counted_page(request, articles, published_claims_by_article)
     return render(request, "claims/article_list.html", context)
 
 
@@ -380,5 +381,4 @@ def methodology(request):
 @shared_page
 def corrections(request):
     changes = StatusChange.objects.public_corrections()
-    pages = IdsFirstPaginator(changes, settings.CLAIMTRACK_PAGE_SIZE)
-    return render(request, "claims/corrections.html", paginated(request, pages))
+    return render(request, "claims/corrections.html", paginated(request, changes))

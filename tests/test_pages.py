@@ -590,13 +590,12 @@ class TestArticles:
 
     def test_a_deep_page_reads_its_ids_from_the_list_index(self):
         page_ids = Article.objects.values("pk")[40:60]
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # The tables are too small here for PostgreSQL to prefer the index.
+        if connection.vendor == "postgresql":
+            # The tables are too small here for PostgreSQL to prefer the index. SET LOCAL
+            # lasts until the test's transaction ends.
+            with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL enable_seqscan = off")
-                plan = str(page_ids.explain())
-            else:
-                plan = str(page_ids.explain())
+        plan = str(page_ids.explain())
         assert "article_list_idx" in plan
         assert "Index Only Scan" in plan or "COVERING INDEX" in plan
         assert "Sort" not in plan and "TEMP B-TREE" not in plan
