@@ -8,6 +8,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 
+from sources.indexes import NullsLastIndex
 from sources.text import find_quote, normalize_for_matching, unique_slug
 
 # The only addresses a link on a public page may carry: never javascript: or data:.
@@ -136,7 +137,6 @@ class Article(SluggedModel):
     class Meta:
         # Undated articles last on every database (PostgreSQL sorts NULL first when
         # descending), and the id last, so that pages of the list never share a row.
-        # The index for this order is made by migration 0007.
         ordering = [models.F("published_on").desc(nulls_last=True), "title", "pk"]
         get_latest_by = "published_on"
         constraints = [
@@ -150,6 +150,14 @@ class Article(SluggedModel):
             models.CheckConstraint(condition=web_address("url"), name="article_url_web"),
         ]
         indexes = [
+            # The articles list, in the order above: a deep page's ids are read from
+            # the index alone (claims.paging.rows_between).
+            NullsLastIndex(
+                models.F("published_on").desc(nulls_last=True),
+                models.F("title"),
+                models.F("id"),
+                name="article_list_idx",
+            ),
             # The sitemap's date of its articles section: the latest updated article.
             models.Index(fields=["updated_at"], name="article_updated_idx"),
         ]

@@ -55,6 +55,18 @@ def queries_for(client, url):
     return len(queries)
 
 
+def index_definition(table, name):
+    """The SQL that the database holds for an index, or None when there is no such index."""
+    if connection.vendor == "postgresql":
+        query = "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname = %s"
+    else:
+        query = "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND name = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(query, [table, name])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 @pytest.fixture
 def lavrov():
     return factories.make_speaker(
@@ -599,6 +611,31 @@ class TestArticles:
         assert "article_list_idx" in plan
         assert "Index Only Scan" in plan or "COVERING INDEX" in plan
         assert "Sort" not in plan and "TEMP B-TREE" not in plan
+
+    def test_the_list_index_puts_undated_articles_last(self):
+        definition = index_definition("sources_article", "article_list_idx")
+        if connection.vendor == "postgresql":
+            assert "published_on DESC NULLS LAST, title, id" in definition
+        else:
+            # SQLite puts NULLs last in a descending index, and refuses to be told so.
+            assert '"published_on" DESC, "title", "id"' in definition
+
+    @pytest.mark.django_db(transaction=True)
+    def test_the_list_index_outlives_a_migration_that_copies_the_table(self):
+        title = Article._meta.get_field("title")
+        longer = title.clone()
+        longer.set_attributes_from_name("title")
+        longer.max_length = title.max_length + 1
+        definition = index_definition("sources_article", "article_list_idx")
+        # SQLite changes a column by copying the table into a new one, and makes again
+        # only the indexes that the model declares.
+        with connection.schema_editor() as editor:
+            editor.alter_field(Article, title, longer)
+        try:
+            assert index_definition("sources_article", "article_list_idx") == definition
+        finally:
+            with connection.schema_editor() as editor:
+                editor.alter_field(Article, longer, title)
 
     def test_query_count_is_bounded(self, client, rated_claim, tass_article):
         before = queries_for(client, tass_article.get_absolute_url())
