@@ -10,6 +10,8 @@ Read from the environment:
 
 import os
 
+from serving.log_format import stdout_logging
+
 
 def _positive_int(name, default):
     value = os.environ.get(name, "").strip()
@@ -58,20 +60,10 @@ control_socket_disable = True
 # The client address is the proxy's; X-Forwarded-For carries the visitor's.
 access_log_format = '%(h)s %({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 _log_level = os.environ.get("DJANGO_LOG_LEVEL", "").strip().upper() or "INFO"
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"one_line": {"()": "serving.log_format.OneLineFormatter"}},
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "one_line",
-        }
-    },
-    "root": {"handlers": ["stdout"], "level": _log_level},
-    "loggers": {
+logconfig_dict = stdout_logging(
+    _log_level,
+    {
         "gunicorn.error": {"handlers": ["stdout"], "level": _log_level, "propagate": False},
         "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
     },
-}
+)

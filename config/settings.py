@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.csp import CSP
 from psycopg_pool import ConnectionPool
 
+from serving.log_format import stdout_logging
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -282,23 +284,13 @@ if CLAIMTRACK_LOGIN_FAILURES_ALLOWED < 1 or CLAIMTRACK_LOGIN_LOCKOUT_SECONDS < 1
 # The addresses of our own reverse proxies, whose X-Forwarded-For names the visitor.
 CLAIMTRACK_TRUSTED_PROXIES = env_list("CLAIMTRACK_TRUSTED_PROXIES")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"one_line": {"()": "serving.log_format.OneLineFormatter"}},
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "one_line",
-        }
-    },
-    "root": {"handlers": ["stdout"], "level": env_str("DJANGO_LOG_LEVEL", "INFO").upper()},
-    "loggers": {
+LOGGING = stdout_logging(
+    env_str("DJANGO_LOG_LEVEL", "INFO").upper(),
+    {
         # Django's own handlers (stderr while DEBUG, mail to ADMINS) give way to the root's,
         # so that every record reaches standard output once, in one format.
         "django": {"handlers": [], "level": "NOTSET", "propagate": True},
         # One line per failed request; gunicorn's access log has every 4xx already.
         "django.request": {"level": "ERROR", "propagate": True},
     },
-}
+)

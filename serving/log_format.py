@@ -91,3 +91,22 @@ class OneLineFormatter(logging.Formatter):
         else:
             parts.append(record.getMessage())
         return " ".join(escape(part) for part in parts)
+
+
+def stdout_logging(level, loggers):
+    """The logging configuration of Django and gunicorn alike: every record on standard
+    output, one line each, at `level` unless `loggers` (a dictConfig mapping) says otherwise."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"one_line": {"()": "serving.log_format.OneLineFormatter"}},
+        "handlers": {
+            "stdout": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stdout",
+                "formatter": "one_line",
+            }
+        },
+        "root": {"handlers": ["stdout"], "level": level},
+        "loggers": loggers,
+    }
