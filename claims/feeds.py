@@ -28,7 +28,7 @@ from django.views.decorators.http import condition
 
 from claims.api import read_only_endpoint
 from claims.caching import cached, request_revision
-from claims.filters import ORDERINGS, ClaimFilter, query_without_page
+from claims.filters import ORDERINGS, ClaimFilter, filled_query, query_without_page
 from claims.models import Claim, PublicRevision, PublishedTally, Status, StatusChange
 
 FEED_LENGTH = 50
@@ -206,7 +206,9 @@ class SearchFeed(ClaimsFeed):
             link=reverse("claims:tracker") + (f"?{query}" if query else ""),
             description=", ".join(filter(None, ["Published claims", search, order])) + ".",
             items=filterset.results,
-            search=query,
+            # Part of the feed's id. The tracker's default order is not the feed's:
+            # asked for, it makes another feed, which keeps the id it always had.
+            search=filled_query(request, without=["page"], keep_default_order=True),
         )
 
 

@@ -23,13 +23,21 @@ ORDERINGS = {
     # PostgreSQL ranks the matches of a search; without a search this is newest first.
     "relevance": ("Best match (searches)", None),
 }
+# What the order menu shows first, and the tracker's order when none is asked for
+# (Claim.Meta.ordering): an address that names it says no more than one that does not.
+DEFAULT_ORDERING = "newest"
 
 
-def filled_query(request, *, without=()):
-    """The current query string minus empty fields and the parameters named in `without`."""
+def filled_query(request, *, without=(), keep_default_order=False):
+    """The current query string minus empty fields, the default order and the parameters
+    named in `without`: the address a visitor would want to share."""
     query = request.GET.copy()
     for key in list(query):
-        values = [value for value in query.getlist(key) if value]
+        values = [
+            value
+            for value in query.getlist(key)
+            if value and (keep_default_order or (key, value) != ("ordering", DEFAULT_ORDERING))
+        ]
         if values and key not in without:
             query.setlist(key, values)
         else:

@@ -555,6 +555,16 @@ class TestAutodiscoveryLinks:
         assert 'href="/feeds/claims/"' in html
         assert 'href="/api/claims.csv"' in html
 
+    def test_the_form_sending_its_default_order_is_no_search(self, client, claim):
+        # What the filter form sends, untouched, with JavaScript off.
+        html = client.get("/?q=&status=false&speaker=&ordering=newest").content.decode()
+
+        assert 'href="/feeds/claims/?status=false"' in html
+        assert 'href="/api/claims.csv?status=false"' in html
+        html = client.get("/?q=&speaker=&ordering=newest").content.decode()
+        assert "This search" not in html
+        assert 'href="/feeds/claims/"' in html
+
     def test_subscribe_links_on_a_speaker_page_keep_the_speaker(self, client, claim):
         html = client.get(claim.speaker.get_absolute_url(), {"status": "false"}).content.decode()
 
@@ -656,6 +666,8 @@ class TestAtomRequirements:
             f"{feed_url('claims', 'atom')}?status=false&q=attacks",
             f"{feed_url('claims', 'atom')}?status=true",
             f"{feed_url('claims', 'atom')}?status=false&ordering=oldest",
+            # Newest stated first, where the feed's own order is newest published first.
+            f"{feed_url('claims', 'atom')}?status=false&ordering=newest",
             feed_url("status", "atom", "false"),
             feed_url("speaker", "atom", claim.speaker.slug),
             feed_url("updates", "atom"),

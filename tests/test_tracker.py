@@ -357,7 +357,11 @@ class TestPagination:
         response = client.get(
             "/", {"status": "false", "q": "", "speaker": "", "ordering": "newest"}
         )
-        assert 'href="/?status=false&amp;ordering=newest&amp;page=2"' in response.text
+        assert 'href="/?status=false&amp;page=2"' in response.text
+
+    def test_pagination_links_keep_an_order_other_than_the_default(self, client, many_false_claims):
+        response = client.get("/", {"status": "false", "ordering": "oldest"})
+        assert 'href="/?status=false&amp;ordering=oldest&amp;page=2"' in response.text
 
     def test_last_page(self, client, many_false_claims):
         response = client.get("/", {"status": "false", "page": "3"})
@@ -416,6 +420,10 @@ class TestHtmx:
         assert response.headers["HX-Push-Url"] == "/?status=false&status=true&ordering=oldest"
         response = client.get("/", {"q": "", "speaker": ""}, headers={"HX-Request": "true"})
         assert response.headers["HX-Push-Url"] == "/"
+        # The form always sends its order; the default one says nothing worth sharing.
+        defaults = {"status": "false", "ordering": "newest"}
+        response = client.get("/", defaults, headers={"HX-Request": "true"})
+        assert response.headers["HX-Push-Url"] == "/?status=false"
         assert "HX-Push-Url" not in client.get("/", params).headers
 
     def test_htmx_fragment_refreshes_the_forms_error_messages(self, client, claim):
