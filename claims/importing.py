@@ -56,6 +56,7 @@ from sources.importing import (
     ArticleImportError,
     Outcome,
     read_article_file,
+    refusal,
     save_article,
     validation_problems,
 )
@@ -460,7 +461,7 @@ class ManifestImporter:
             # Rows are checked before they are saved, so the database should refuse none;
             # should it refuse one (PostgreSQL enforces more than SQLite), this file fails
             # and the others still import.
-            raise ArticleImportError(_refusal(error)) from None
+            raise ArticleImportError(refusal(error)) from None
         # Only now: had the file failed, its claims would not exist to link.
         self._pending.extend(pending)
         return result
@@ -510,7 +511,7 @@ class ManifestImporter:
                 with transaction.atomic():
                     _create_counter_source(claim, entry, cited, where)
             except DatabaseError as error:
-                reason = f"{where}: {_refusal(error)}; the claim was imported without it"
+                reason = f"{where}: {refusal(error)}; the claim was imported without it"
                 failures.append((file_name, reason))
         self._pending.clear()
         return failures
@@ -661,12 +662,6 @@ def _create_counter_source(claim, entry, cited, where):
     )
     _check_fields(source, where)
     source.save()
-
-
-def _refusal(error):
-    """A DatabaseError in one line: its first says what was refused."""
-    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return f"the database refused it: {reason}"
 
 
 def _check_fields(instance, where):

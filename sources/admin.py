@@ -1,8 +1,21 @@
+import contextlib
+import dataclasses
 import hashlib
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html
 
+from sources.forms import ArticleImportForm
+from sources.importing import (
+    ARTICLE_FILE_MAX_BYTES,
+    ArticleImportError,
+    Outcome,
+    import_new_article,
+)
 from sources.models import Article, Outlet, Speaker
 
 
@@ -59,3 +72,87 @@ class ArticleAdmin(admin.ModelAdmin):
         if not change:
             obj.content_hash = hashlib.sha256(obj.raw_text.encode()).hexdigest()
         super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        import_url = path(
+            "import/", self.admin_site.admin_view(self.import_view), name="sources_article_import"
+        )
+        # Before the model's own, whose last pattern takes any path as an article's id.
+        return [import_url, *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload article files; each is imported, or refused with its reason, on its own."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = ArticleImportForm(request.POST, request.FILES)
+        else:
+            form = ArticleImportForm()
+        imported_files = None
+        if form.is_bound and form.is_valid():
+            imported_files = self.import_uploads(
+                request, form.cleaned_data["files"], check_only=form.cleaned_data["check_only"]
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import articles",
+            "form": form,
+            "imported_files": imported_files,
+            "checked_only": imported_files is not None and form.cleaned_data["check_only"],
+        }
+        return TemplateResponse(request, "admin/sources/article/import.html", context)
+
+    def import_uploads(self, request, uploads, *, check_only):
+        """[ImportedFile] for each upload. Checked only, everything is rolled back at the end."""
+        imported_files, contents_by_name = [], {}
+        with transaction.atomic() if check_only else contextlib.nullcontext():
+            for upload in uploads:
+                # Django keeps only the last part of the name that the browser sent.
+                name = upload.name
+                if upload.size > ARTICLE_FILE_MAX_BYTES:
+                    megabytes = ARTICLE_FILE_MAX_BYTES // 2**20
+                    problem = f"the file is larger than {megabytes} MB: is it an article?"
+                    imported_files.append(ImportedFile(name, problem=problem))
+                    continue
+                data = upload.read()
+                if name in contents_by_name:
+                    if contents_by_name[name] != data:
+                        # Articles are known by file name: the second would pass for the first.
+                        problem = "another file of this name, with other text, is in this import"
+                        imported_files.append(ImportedFile(name, problem=problem))
+                    continue
+                contents_by_name[name] = data
+                try:
+                    article, outcome = import_new_article(name, data)
+                except ArticleImportError as error:
+                    imported_files.append(ImportedFile(name, problem=str(error)))
+                    continue
+                if outcome is Outcome.CREATED and not check_only:
+                    self.log_addition(request, article, f"Imported from the file {name}.")
+                imported_files.append(ImportedFile(name, outcome, article))
+            if check_only:
+                transaction.set_rollback(True)
+        return imported_files
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportedFile:
+    """What became of one uploaded file: its outcome and article, or why it was not imported."""
+
+    name: str
+    outcome: Outcome | None = None
+    article: Article | None = None
+    problem: str = ""
+
+    @property
+    def missing(self):
+        """What a new article still needs from its editor: what its text did not give."""
+        if self.outcome is not Outcome.CREATED:
+            return []
+        missing = []
+        if self.article.published_on is None:
+            missing.append("publication date")
+        if not self.article.url:
+            missing.append("URL")
+        return missing

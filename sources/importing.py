@@ -7,7 +7,8 @@ along (widgets, photo credits, captions, teasers for other stories) and with
 the hyphens that scraping put inside words taken out again.
 
 `save_article()` stores a parsed article as Outlet and Article rows, keyed on
-the file name, so that importing the same file again changes nothing.
+the file name, so that importing the same file again changes nothing;
+`import_new_article()` does so for a file uploaded in the admin.
 
 This module knows nothing of claims or of the manifest that describes them.
 """
@@ -22,9 +23,13 @@ import unicodedata
 from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DatabaseError, transaction
 
 from sources.models import Article, Outlet
 from sources.text import MONTH_NAMES
+
+# Many times the longest article, and small enough to read into memory.
+ARTICLE_FILE_MAX_BYTES = 2 * 2**20
 
 
 class ArticleImportError(ValueError):
@@ -102,7 +107,13 @@ def read_article_file(path):
         data = path.read_bytes()
     except OSError as error:
         raise ArticleImportError(f"cannot read the file ({error.strerror or error})") from None
-    return parse_article(decode_article(data), path.name)
+    return parse_article_data(path.name, data)
+
+
+def parse_article_data(filename, data):
+    """Parse the bytes `data` of the file `filename`; ArticleImportError as read_article_file."""
+    _check_file_name(filename)
+    return parse_article(decode_article(data), filename)
 
 
 def _check_file_name(name):
@@ -730,6 +741,35 @@ def save_article(parsed, details=ArticleDetails()):
     _check_fields(article)
     article.save()
     return article, Outcome.CREATED
+
+
+def import_new_article(filename, data):
+    """Import the file `filename`, of bytes `data`, as a new article; returns (article, Outcome).
+
+    All or nothing, in a transaction of its own. The same file again is UNCHANGED.
+    Unlike save_article, it never replaces an article's text with other text: the
+    quotes of that article's claims were checked against it, and only the import
+    that knows of claims can check them again.
+    """
+    parsed = parse_article_data(filename, data)
+    earlier = Article.objects.filter(seed_file=parsed.filename).first()
+    if earlier is not None and earlier.content_hash != parsed.content_hash:
+        raise ArticleImportError(
+            f"the article {earlier.title!r} was imported from a file of this name with other "
+            "text; change that article, or give this file another name to import it as new"
+        )
+    try:
+        with transaction.atomic():
+            return save_article(parsed, ArticleDetails(published_on=parsed.publication_date()))
+    except DatabaseError as error:
+        # Rows are checked before they are saved; PostgreSQL may still refuse one.
+        raise ArticleImportError(refusal(error)) from None
+
+
+def refusal(error):
+    """A DatabaseError in one line: its first says what was refused."""
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return f"the database refused it: {reason}"
 
 
 def _outlet(name, homepage_url):
