@@ -98,7 +98,7 @@ def test_a_bad_file_fails_alone_and_says_why(editor_client):
     assert report["empty.txt"].problem == "the file is empty"
     assert report["photo.txt"].problem == "the file is binary, not text"
     assert report["latin1.txt"].problem.startswith("the file is not UTF-8 text")
-    assert "Not imported: the file is empty" in response.text
+    assert "<strong>Not imported:</strong> the file is empty" in response.text
 
 
 def test_a_file_too_large_to_be_an_article_is_not_read(editor_client):
