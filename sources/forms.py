@@ -13,9 +13,6 @@ class ArticleFilesField(forms.FileField):
 
     widget = ArticleFilesInput(attrs={"accept": ".txt,text/plain"})
 
-    def to_python(self, data):
-        return data
-
     def clean(self, data, initial=None):
         files = [file for file in (data or []) if file]
         if not files:
