@@ -571,3 +571,32 @@ def test_axe_reports_what_it_finds(page, live_server, newsroom):
     page.goto(live_server.url + "/")
     page.evaluate("document.querySelector('main').append(document.createElement('img'))")
     assert "image-alt" in {rule for rule, _ in accessibility_violations(page)}
+
+
+def test_an_editor_imports_articles_in_the_admin(page, live_server, transactional_db, tmp_path):
+    factories.make_editor()
+    article_file = tmp_path / "2019-05-14-tass.txt"
+    article_file.write_text(
+        "Attacks on Russian Internet resources come primarily from US, says Lavrov\n\n"
+        + ARTICLE_TEXT.replace("SOCHI, May 14.", "SOCHI, May 14. /TASS/."),
+        encoding="utf-8",
+    )
+    empty_file = tmp_path / "empty.txt"
+    empty_file.write_bytes(b"")
+    page.goto(live_server.url + "/admin/sources/article/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("editor-password-123")
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_role("link", name="Import articles").click()
+    page.get_by_label("Article files").set_input_files([article_file, empty_file])
+    page.get_by_role("button", name="Import").click()
+
+    report = page.get_by_role("table", name="Imported")
+    expect(report).to_contain_text("New article")
+    expect(report).to_contain_text("Not imported: the file is empty")
+    assert accessibility_violations(page) == []
+    report.get_by_role("link", name=re.compile("^Attacks on Russian Internet")).click()
+    expect(page.get_by_label("Title:")).to_have_value(
+        "Attacks on Russian Internet resources come primarily from US, says Lavrov"
+    )
