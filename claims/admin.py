@@ -3,6 +3,8 @@
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.db import transaction
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
@@ -66,6 +68,18 @@ admin.site.unregister(Article)
 class ArticleWithClaimsAdmin(ArticleAdmin):
     form = ArticleAdminForm
     inlines = [ArticleClaimInline]
+    change_form_template = "admin/claims/article_change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The claim form opens with this article chosen (admin forms take initial values
+        # from the query string), for those who may add claims.
+        if request.user.has_perm("claims.add_claim"):
+            query = urlencode({"article": object_id})
+            extra_context = {
+                **(extra_context or {}),
+                "record_claim_url": f"{reverse('admin:claims_claim_add')}?{query}",
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Topic)

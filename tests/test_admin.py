@@ -4,6 +4,7 @@ import re
 from unittest import mock
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
@@ -595,3 +596,29 @@ class TestArticles:
         article = outlet.articles.get()
         assert article.slug == "lavrov-on-cybersecurity"
         assert len(article.content_hash) == 64
+
+
+class TestRecordingAClaimFromItsArticle:
+    def test_the_article_page_opens_the_claim_form_with_the_article_chosen(self, editor_client):
+        article = factories.make_article()
+        article_page = editor_client.get(reverse("admin:sources_article_change", args=[article.pk]))
+        add_url = f"{CLAIM_ADD_URL}?article={article.pk}"
+        assert f'href="{add_url}"' in article_page.text
+
+        claim_form = editor_client.get(add_url)
+
+        assert claim_form.context["adminform"].form.initial["article"] == str(article.pk)
+        assert f'<option value="{article.pk}" selected>{article.title}</option>' in claim_form.text
+
+    def test_no_such_link_for_those_who_may_not_add_claims(self, client, django_user_model):
+        article = factories.make_article()
+        viewer = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+        viewer.user_permissions.add(
+            Permission.objects.get(codename="view_article", content_type__app_label="sources")
+        )
+        client.force_login(viewer)
+
+        article_page = client.get(reverse("admin:sources_article_change", args=[article.pk]))
+
+        assert article_page.status_code == 200
+        assert CLAIM_ADD_URL not in article_page.text
