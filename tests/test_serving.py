@@ -17,12 +17,14 @@ from unittest import mock
 
 import brotli
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connections
 from django.http import HttpResponse
 from django.template import engines
 from django.template.response import SimpleTemplateResponse
 from django.test import override_settings
-from django.urls import path, re_path
+from django.urls import path, re_path, reverse
 from psycopg_pool import PoolTimeout
 
 from claims.models import Claim, PublishedTally
@@ -480,3 +482,32 @@ def test_gunicorn_logs_requests_on_standard_output_one_line_each(production_serv
 def test_gunicorn_starts_as_many_workers_as_asked_for(production_server):
     assert production_server.environment["WEB_CONCURRENCY"] == "2"
     assert production_server.log().count("gunicorn.error Booting worker with pid") == 2
+
+
+def test_a_request_for_another_host_answers_the_400_page(client, db):
+    response = client.get("/", headers={"host": "not-ours.example"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This request could not be read" in page
+    assert 'class="site-header"' in page
+    assert "not-ours.example" not in page
+
+
+def test_too_many_files_at_once_answers_the_400_page(admin_client):
+    files = [
+        SimpleUploadedFile(f"{number}.txt", b"text", "text/plain")
+        for number in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)
+    ]
+    response = admin_client.post(reverse("admin:sources_article_import"), {"files": files})
+    assert response.status_code == 400
+    assert "too many files at once" in response.content.decode()
+
+
+def test_a_page_an_account_may_not_open_answers_the_403_page(client, django_user_model):
+    staff = django_user_model.objects.create_user("staff", password="x", is_staff=True)
+    client.force_login(staff)
+    response = client.get(reverse("admin:sources_article_import"))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "You may not open this page" in page
+    assert 'href="/admin/"' in page
