@@ -23,7 +23,7 @@ from django.db import OperationalError, connections
 from django.http import HttpResponse
 from django.template import engines
 from django.template.response import SimpleTemplateResponse
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import path, re_path, reverse
 from psycopg_pool import PoolTimeout
 
@@ -511,3 +511,12 @@ def test_a_page_an_account_may_not_open_answers_the_403_page(client, django_user
     page = response.content.decode()
     assert "You may not open this page" in page
     assert 'href="/admin/"' in page
+
+
+def test_a_form_without_its_token_answers_the_expired_form_page(db):
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(reverse("admin:login"), {"username": "editor", "password": "x"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "This form has expired" in page
+    assert "nothing was saved" in page
