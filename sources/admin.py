@@ -90,9 +90,7 @@ class ArticleAdmin(admin.ModelAdmin):
             form = ArticleImportForm()
         imported_files = None
         if form.is_bound and form.is_valid():
-            imported_files = self.import_uploads(
-                request, form.cleaned_data["files"], check_only=form.cleaned_data["check_only"]
-            )
+            imported_files = self.import_uploads(request, **form.cleaned_data)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -103,11 +101,11 @@ class ArticleAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/sources/article/import.html", context)
 
-    def import_uploads(self, request, uploads, *, check_only):
+    def import_uploads(self, request, files, *, outlet_otherwise, check_only):
         """[ImportedFile] for each upload. Checked only, everything is rolled back at the end."""
         imported_files, contents_by_name = [], {}
         with transaction.atomic() if check_only else contextlib.nullcontext():
-            for upload in uploads:
+            for upload in files:
                 # Django keeps only the last part of the name that the browser sent.
                 name = upload.name
                 if upload.size > ARTICLE_FILE_MAX_BYTES:
@@ -124,7 +122,9 @@ class ArticleAdmin(admin.ModelAdmin):
                     continue
                 contents_by_name[name] = data
                 try:
-                    article, outcome = import_new_article(name, data)
+                    article, outcome = import_new_article(
+                        name, data, outlet_otherwise=outlet_otherwise
+                    )
                 except ArticleImportError as error:
                     imported_files.append(ImportedFile(name, problem=str(error)))
                     continue

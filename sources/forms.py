@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 
 from sources.importing import ARTICLE_FILE_MAX_BYTES
+from sources.models import Outlet
 
 
 class ArticleFilesInput(forms.FileInput):
@@ -28,6 +29,16 @@ class ArticleImportForm(forms.Form):
             f"{settings.DATA_UPLOAD_MAX_NUMBER_FILES} at most, "
             f"{ARTICLE_FILE_MAX_BYTES // 2**20} MB each. The title, "
             "outlet, dateline and date are read from the text; the raw text is kept as it came."
+        ),
+    )
+    outlet_otherwise = forms.ModelChoiceField(
+        Outlet.objects.all(),
+        required=False,
+        label="Outlet",
+        empty_label="As the text says",
+        help_text=(
+            "For the files whose text does not name their outlet, in its dateline "
+            "(“MOSCOW, May 14. /TASS/.”) or its credits."
         ),
     )
     check_only = forms.BooleanField(

@@ -743,13 +743,14 @@ def save_article(parsed, details=ArticleDetails()):
     return article, Outcome.CREATED
 
 
-def import_new_article(filename, data):
+def import_new_article(filename, data, *, outlet_otherwise=None):
     """Import the file `filename`, of bytes `data`, as a new article; returns (article, Outcome).
 
-    All or nothing, in a transaction of its own. The same file again is UNCHANGED.
-    Unlike save_article, it never replaces an article's text with other text: the
-    quotes of that article's claims were checked against it, and only the import
-    that knows of claims can check them again.
+    `outlet_otherwise`, an Outlet, is the article's when its text names none. All or
+    nothing, in a transaction of its own. The same file again is UNCHANGED. Unlike
+    save_article, it never replaces an article's text with other text: the quotes of
+    that article's claims were checked against it, and only the import that knows of
+    claims can check them again.
     """
     parsed = parse_article_data(filename, data)
     earlier = Article.objects.filter(seed_file=parsed.filename).first()
@@ -758,9 +759,13 @@ def import_new_article(filename, data):
             f"the article {earlier.title!r} was imported from a file of this name with other "
             "text; change that article, or give this file another name to import it as new"
         )
+    outlet = parsed.outlet or (outlet_otherwise.name if outlet_otherwise else "")
+    if earlier is None and not outlet:
+        raise ArticleImportError("the text does not name its outlet: choose it, and import again")
+    details = ArticleDetails(published_on=parsed.publication_date(), outlet=outlet)
     try:
         with transaction.atomic():
-            return save_article(parsed, ArticleDetails(published_on=parsed.publication_date()))
+            return save_article(parsed, details)
     except DatabaseError as error:
         # Rows are checked before they are saved; PostgreSQL may still refuse one.
         raise ArticleImportError(refusal(error)) from None

@@ -27,11 +27,24 @@ def seed_upload(name, *, as_name=None):
     return SimpleUploadedFile(as_name or name, (SEEDS / name).read_bytes(), "text/plain")
 
 
-def upload(client, *files, check_only=False):
+def upload(client, *files, check_only=False, outlet=None):
     data = {"files": list(files)}
     if check_only:
         data["check_only"] = "on"
+    if outlet is not None:
+        data["outlet_otherwise"] = outlet.pk
     return client.post(IMPORT_URL, data)
+
+
+def unnamed_outlet_upload(name="geneva.txt"):
+    """An article whose text names no outlet the importer knows."""
+    text = (
+        "Moscow and Washington resume cyber talks\n\n"
+        "GENEVA, March 3 - Russian and US officials met on Thursday to discuss "
+        "attacks on critical infrastructure, both delegations said.\n\n"
+        "The talks will continue next month.\n"
+    )
+    return SimpleUploadedFile(name, text.encode(), "text/plain")
 
 
 def results(response):
@@ -225,3 +238,24 @@ def test_visitors_are_sent_to_sign_in(client):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def test_a_text_that_names_no_outlet_asks_for_one(editor_client):
+    response = upload(editor_client, unnamed_outlet_upload())
+
+    problem = results(response)["geneva.txt"].problem
+    assert problem == "the text does not name its outlet: choose it, and import again"
+    assert not Article.objects.exists()
+
+
+def test_the_outlet_chosen_is_for_texts_that_name_none(editor_client):
+    reuters = Outlet.objects.create(name="Reuters", slug="reuters")
+
+    response = upload(
+        editor_client, unnamed_outlet_upload(), seed_upload(SPUTNIK_2021), outlet=reuters
+    )
+
+    assert results(response)["geneva.txt"].outcome == "created"
+    assert Article.objects.get(seed_file="geneva.txt").outlet == reuters
+    # A text that names its outlet keeps it.
+    assert Article.objects.get(seed_file=SPUTNIK_2021).outlet.name == "Sputnik"
