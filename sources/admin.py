@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from sources.forms import ArticleImportForm
 from sources.importing import (
     ARTICLE_FILE_MAX_BYTES,
+    ARTICLE_FILE_MAX_MEGABYTES,
     ArticleImportError,
     Outcome,
     import_new_article,
@@ -103,24 +104,25 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def import_uploads(self, request, files, *, outlet_otherwise, check_only):
         """[ImportedFile] for each upload. Checked only, everything is rolled back at the end."""
-        imported_files, contents_by_name = [], {}
+        imported_files, digests_by_name = [], {}
         with transaction.atomic() if check_only else contextlib.nullcontext():
             for upload in files:
                 # Django keeps only the last part of the name that the browser sent.
                 name = upload.name
                 if upload.size > ARTICLE_FILE_MAX_BYTES:
-                    megabytes = ARTICLE_FILE_MAX_BYTES // 2**20
-                    problem = f"the file is larger than {megabytes} MB: is it an article?"
+                    limit = ARTICLE_FILE_MAX_MEGABYTES
+                    problem = f"the file is larger than {limit} MB: is it an article?"
                     imported_files.append(ImportedFile(name, problem=problem))
                     continue
                 data = upload.read()
-                if name in contents_by_name:
-                    if contents_by_name[name] != data:
+                digest = hashlib.sha256(data).hexdigest()
+                if name in digests_by_name:
+                    if digests_by_name[name] != digest:
                         # Articles are known by file name: the second would pass for the first.
                         problem = "another file of this name, with other text, is in this import"
                         imported_files.append(ImportedFile(name, problem=problem))
                     continue
-                contents_by_name[name] = data
+                digests_by_name[name] = digest
                 try:
                     article, outcome = import_new_article(
                         name, data, outlet_otherwise=outlet_otherwise

@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from sources.importing import ARTICLE_FILE_MAX_BYTES
+from sources.importing import ARTICLE_FILE_MAX_MEGABYTES
 from sources.models import Outlet
 
 
@@ -27,7 +27,7 @@ class ArticleImportForm(forms.Form):
         help_text=(
             "Text files (UTF-8) as scraped from the outlet's site, "
             f"{settings.DATA_UPLOAD_MAX_NUMBER_FILES} at most, "
-            f"{ARTICLE_FILE_MAX_BYTES // 2**20} MB each. The title, "
+            f"{ARTICLE_FILE_MAX_MEGABYTES} MB each. The title, "
             "outlet, dateline and date are read from the text; the raw text is kept as it came."
         ),
     )

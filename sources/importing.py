@@ -29,7 +29,8 @@ from sources.models import Article, Outlet
 from sources.text import MONTH_NAMES
 
 # Many times the longest article, and small enough to read into memory.
-ARTICLE_FILE_MAX_BYTES = 2 * 2**20
+ARTICLE_FILE_MAX_MEGABYTES = 2
+ARTICLE_FILE_MAX_BYTES = ARTICLE_FILE_MAX_MEGABYTES * 2**20
 
 
 class ArticleImportError(ValueError):
@@ -754,13 +755,16 @@ def import_new_article(filename, data, *, outlet_otherwise=None):
     """
     parsed = parse_article_data(filename, data)
     earlier = Article.objects.filter(seed_file=parsed.filename).first()
-    if earlier is not None and earlier.content_hash != parsed.content_hash:
-        raise ArticleImportError(
-            f"the article {earlier.title!r} was imported from a file of this name with other "
-            "text; change that article, or give this file another name to import it as new"
-        )
+    if earlier is not None:
+        if earlier.content_hash != parsed.content_hash:
+            raise ArticleImportError(
+                f"the article {earlier.title!r} was imported from a file of this name with "
+                "other text; change that article, or give this file another name to import it "
+                "as new"
+            )
+        return earlier, Outcome.UNCHANGED
     outlet = parsed.outlet or (outlet_otherwise.name if outlet_otherwise else "")
-    if earlier is None and not outlet:
+    if not outlet:
         raise ArticleImportError("the text does not name its outlet: choose it, and import again")
     details = ArticleDetails(published_on=parsed.publication_date(), outlet=outlet)
     try:
